@@ -1,0 +1,176 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Error is a non-2xx answer from the platform. Its text says what was being
+// done, what the platform said and what to do about it.
+type Error struct {
+	Op              string // what hootwire was doing, e.g. "create instance"
+	StatusCode      int
+	RequestID       string
+	Message         string
+	ProviderMessage string        // set when the provider (Hootsuite) caused the error
+	Body            string        // the start of a body that was not the platform's JSON, made inert
+	RetryAfter      time.Duration // from a Retry-After header
+	Attempts        int           // how many times the request was sent
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: HTTP %d %s", e.Op, e.StatusCode, http.StatusText(e.StatusCode))
+	switch {
+	case e.Message != "":
+		b.WriteString(": " + e.Message)
+	case e.Body != "":
+		fmt.Fprintf(&b, ": the answer was not the platform's JSON (a proxy or gateway page?): %q", e.Body)
+	}
+	if e.ProviderMessage != "" {
+		b.WriteString(" (Hootsuite said: " + e.ProviderMessage + ")")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request id " + e.RequestID + "]")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if hint := e.Hint(); hint != "" {
+		b.WriteString(". " + hint)
+	}
+	return b.String()
+}
+
+// Hint says what the user can do about the error.
+func (e *Error) Hint() string {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return "The User or Organization secret is wrong (or the instance token is no longer valid): copy both secrets again from Open Connectors (your profile, Secrets) and check that the base URL is your tenant's"
+	case e.StatusCode == http.StatusForbidden:
+		return "This account may not do that: check the user's role in the organization"
+	case e.StatusCode == http.StatusNotFound && strings.Contains(e.Op, "instance"):
+		return "The instance does not exist (was it deleted?), or the base URL points at another tenant"
+	case e.StatusCode == http.StatusNotFound:
+		return "Check that the base URL ends in /elements/api-v2 and is your tenant's"
+	case e.StatusCode == http.StatusBadRequest && e.Op == OpCreateInstance:
+		return "A grant code works once and for about 10 minutes: authorize again to get a fresh one, and check that the client id, client secret and callback URL match the Hootsuite app"
+	case e.StatusCode == http.StatusTooManyRequests && e.RetryAfter > 0:
+		return fmt.Sprintf("The platform asks to slow down: try again in %s", e.RetryAfter.Round(time.Second))
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "The platform asks to slow down: try again in a minute"
+	case e.StatusCode >= 500:
+		return "The platform failed; this is often temporary: try again"
+	}
+	return ""
+}
+
+// NetworkError is a request that got no usable answer: the connection
+// failed or dropped, or the time-out passed.
+type NetworkError struct {
+	Op       string
+	Host     string
+	Timeout  bool
+	Attempts int
+	Err      error // the cause, without the request's URL (which may hold secrets)
+}
+
+func (e *NetworkError) Error() string {
+	what := "no answer from " + e.Host
+	if e.Timeout {
+		what = e.Host + " did not answer in time"
+	}
+	s := fmt.Sprintf("%s: %s: %v", e.Op, what, e.Err)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return s + ". Check the network connection, any proxy (HTTPS_PROXY) and the base URL"
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// DecodeError is a 2xx answer whose body is not what the platform sends.
+type DecodeError struct {
+	Op         string
+	StatusCode int
+	Body       string // the start of the body, made inert
+	Err        error
+}
+
+func (e *DecodeError) Error() string {
+	if e.Body == "" {
+		return fmt.Sprintf("%s: HTTP %d with an empty body where the platform sends JSON", e.Op, e.StatusCode)
+	}
+	return fmt.Sprintf("%s: HTTP %d with a body that is not the expected JSON (%v): %q", e.Op, e.StatusCode, e.Err, e.Body)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// StatusCode returns the HTTP status of an *Error in err's chain, or 0.
+func StatusCode(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
+}
+
+// GrantRejected reports whether a create failed because the platform or
+// Hootsuite refused the request outright (400): the grant code is spent or
+// expired, or the app's settings do not match it. The fix is a fresh
+// authorization.
+func GrantRejected(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Op == OpCreateInstance && e.StatusCode == http.StatusBadRequest
+}
+
+// Ambiguous reports whether a request may have taken effect although no
+// clear answer came back: a time-out, a dropped connection, a 5xx, or a 2xx
+// whose body could not be read. After an ambiguous create, look for the
+// instance before asking for a fresh authorization.
+func Ambiguous(err error) bool {
+	var ne *NetworkError
+	var de *DecodeError
+	var e *Error
+	switch {
+	case errors.As(err, &ne), errors.As(err, &de):
+		return true
+	case errors.As(err, &e):
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// IsNetwork reports whether err is a failure to get an answer at all.
+func IsNetwork(err error) bool {
+	var ne *NetworkError
+	return errors.As(err, &ne)
+}
+
+// inert makes text from a remote party safe to show in a terminal: control
+// characters (escape sequences among them) are replaced, and the text is
+// cut to a readable length.
+func inert(s string, limit int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n >= limit {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || r == unicode.ReplacementChar:
+			b.WriteRune('�')
+		default:
+			b.WriteRune(r)
+		}
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}

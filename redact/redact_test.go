@@ -1,0 +1,114 @@
+package redact
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+const (
+	userSecret   = "uS3cr/et+A="
+	orgSecret    = "oRg/S3cret+B=="
+	clientSecret = "cl1ent/Secret+C="
+	token        = "t0ken/Value+D="
+	grantCode    = "xoz8AFqScK2ngM04kSSM"
+)
+
+func allSecrets() []string {
+	return []string{userSecret, orgSecret, clientSecret, token, grantCode}
+}
+
+func assertNoSecret(t *testing.T, got string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(got, s) {
+			t.Errorf("output still holds secret %q:\n%s", s, got)
+		}
+	}
+}
+
+func TestStringMasksKnownSecretsInEverySpelling(t *testing.T) {
+	r := New(allSecrets()...)
+	in := "body " + userSecret + " query apiSecret=cl1ent%2FSecret%2BC%3D path /x/t0ken%2FValue+D= and " + orgSecret + " code " + grantCode
+	got := r.String(in)
+	assertNoSecret(t, got, allSecrets()...)
+	assertNoSecret(t, got, "cl1ent%2FSecret%2BC%3D")
+	if !strings.Contains(got, Mask) {
+		t.Fatalf("expected a mask in %q", got)
+	}
+}
+
+func TestStringMasksSecretShapedValuesItWasNotToldAbout(t *testing.T) {
+	r := New() // knows nothing
+	cases := map[string]string{
+		"authorization header": `authorization: User abc/def=, Organization ghi+jkl=, Element tok123`,
+		"json body":            `{"providerData":{"code":"abc123"},"configuration":{"oauth.api.secret":"s3cr\"et","oauth.api.key":"visible"},"token":"tttt"}`,
+		"query string":         `GET /oauth/url?apiKey=visible&apiSecret=hidden123&callbackUrl=x&code=abc123`,
+	}
+	hidden := []string{"abc/def=", "ghi+jkl=", "tok123", "abc123", `s3cr\"et`, "tttt", "hidden123"}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := r.String(in)
+			assertNoSecret(t, got, hidden...)
+			if strings.Contains(in, "visible") && !strings.Contains(got, "visible") {
+				t.Errorf("client id is not a secret and should stay readable: %s", got)
+			}
+		})
+	}
+}
+
+func TestStringLeavesOrdinaryProseAlone(t *testing.T) {
+	r := New(allSecrets()...)
+	in := "The User secret or the Organization secret is wrong: check OC_USER_SECRET."
+	if got := r.String(in); got != in {
+		t.Errorf("String(%q) = %q; prose without secrets must not change", in, got)
+	}
+}
+
+func TestAuthorizationKeepsShape(t *testing.T) {
+	r := New()
+	got := r.Authorization("User " + userSecret + ", Organization " + orgSecret + ", Element " + token)
+	want := "User ********, Organization ********, Element ********"
+	if got != want {
+		t.Errorf("Authorization() = %q, want %q", got, want)
+	}
+	if got := r.Authorization("Element " + token); got != "Element ********" {
+		t.Errorf("lone Element token: got %q", got)
+	}
+}
+
+func TestHeaderMasksCopy(t *testing.T) {
+	r := New(token)
+	h := http.Header{}
+	h.Set("Authorization", "User "+userSecret+", Organization "+orgSecret)
+	h.Set("Cookie", "session=abc")
+	h.Set("X-Echo", "token is "+token)
+	got := r.Header(h)
+	for k, vs := range got {
+		for _, v := range vs {
+			assertNoSecret(t, k+": "+v, userSecret, orgSecret, token, "abc")
+		}
+	}
+	if h.Get("Authorization") == got.Get("Authorization") {
+		t.Error("Header must return a masked copy and leave the original intact")
+	}
+	if !strings.Contains(h.Get("Authorization"), userSecret) {
+		t.Error("the original header was modified")
+	}
+}
+
+func TestAddLearnsSecretsLater(t *testing.T) {
+	r := New(userSecret)
+	before := r.String("token " + token)
+	if !strings.Contains(before, token) {
+		t.Fatalf("token masked before it was known: %q", before)
+	}
+	r.Add(token, "")
+	assertNoSecret(t, r.String("token "+token), token)
+}
+
+func TestNilRedactorStillMasksShapes(t *testing.T) {
+	var r *Redactor
+	got := r.String(`{"token":"abc"}`)
+	assertNoSecret(t, got, `"abc"`)
+}

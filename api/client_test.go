@@ -264,10 +264,16 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 			func(c *Client) error { return c.CheckAccount(context.Background()) },
 			[]string{"check account", "401", "Invalid Organization or User secret", "5a1b", "User or Organization secret is wrong"}, 401},
 		{"400 on create", jsonAnswer(400, `{"requestId":"r2","message":"Failed to create instance","providerMessage":"invalid_grant: code already used"}`),
-			func(c *Client) error { _, err := c.CreateInstance(context.Background(), hootsuiteRequest()); return err },
+			func(c *Client) error {
+				_, err := c.CreateInstance(context.Background(), hootsuiteRequest())
+				return err
+			},
 			[]string{"create instance", "Failed to create instance", "invalid_grant: code already used", "r2", "works once and for about 10 minutes"}, 400},
 		{"provider message as an object", jsonAnswer(400, `{"requestId":"r3","message":"Failed","providerMessage":{"error":"invalid_grant"}}`),
-			func(c *Client) error { _, err := c.CreateInstance(context.Background(), hootsuiteRequest()); return err },
+			func(c *Client) error {
+				_, err := c.CreateInstance(context.Background(), hootsuiteRequest())
+				return err
+			},
 			[]string{`{"error":"invalid_grant"}`}, 400},
 		{"html from a proxy", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
@@ -343,7 +349,10 @@ func TestRetries(t *testing.T) {
 		{"429 honours Retry-After", []func(http.ResponseWriter, *http.Request){tooMany, ok},
 			func(c *Client) error { _, err := c.GetInstance(context.Background(), 1); return err }, 2, false, []time.Duration{2 * time.Second}},
 		{"PATCH retried on 502", []func(http.ResponseWriter, *http.Request){jsonAnswer(502, `{"message":"bad gateway","requestId":"x"}`), ok},
-			func(c *Client) error { _, err := c.PatchInstance(context.Background(), 1, EventCallbackPatch("u")); return err }, 2, false, nil},
+			func(c *Client) error {
+				_, err := c.PatchInstance(context.Background(), 1, EventCallbackPatch("u"))
+				return err
+			}, 2, false, nil},
 		{"DELETE retried on 504", []func(http.ResponseWriter, *http.Request){jsonAnswer(504, `{"message":"timeout","requestId":"x"}`), jsonAnswer(200, `{}`)},
 			func(c *Client) error { return c.DeleteInstance(context.Background(), 1) }, 2, false, nil},
 		{"DELETE whose first answer was lost", []func(http.ResponseWriter, *http.Request){dropConnection, jsonAnswer(404, `{"message":"not found","requestId":"x"}`)},
@@ -355,11 +364,20 @@ func TestRetries(t *testing.T) {
 		{"401 is not retried", []func(http.ResponseWriter, *http.Request){jsonAnswer(401, `{"message":"no","requestId":"x"}`), ok},
 			func(c *Client) error { _, err := c.GetInstance(context.Background(), 1); return err }, 1, true, nil},
 		{"POST /instances is sent once on 503", []func(http.ResponseWriter, *http.Request){unavailable, ok},
-			func(c *Client) error { _, err := c.CreateInstance(context.Background(), hootsuiteRequest()); return err }, 1, true, nil},
+			func(c *Client) error {
+				_, err := c.CreateInstance(context.Background(), hootsuiteRequest())
+				return err
+			}, 1, true, nil},
 		{"POST /instances is sent once on a dropped connection", []func(http.ResponseWriter, *http.Request){dropConnection, ok},
-			func(c *Client) error { _, err := c.CreateInstance(context.Background(), hootsuiteRequest()); return err }, 1, true, nil},
+			func(c *Client) error {
+				_, err := c.CreateInstance(context.Background(), hootsuiteRequest())
+				return err
+			}, 1, true, nil},
 		{"POST /instances is sent once on 429", []func(http.ResponseWriter, *http.Request){tooMany, ok},
-			func(c *Client) error { _, err := c.CreateInstance(context.Background(), hootsuiteRequest()); return err }, 1, true, nil},
+			func(c *Client) error {
+				_, err := c.CreateInstance(context.Background(), hootsuiteRequest())
+				return err
+			}, 1, true, nil},
 		{"a Retry-After too long is reported, not waited", []func(http.ResponseWriter, *http.Request){func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Retry-After", "3600")
 			w.WriteHeader(429)

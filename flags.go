@@ -1,0 +1,63 @@
+package main
+
+import (
+	"flag"
+	"strings"
+
+	"hootwire/setup"
+)
+
+// options are the command line's flags, named as DESIGN.md names them.
+type options struct {
+	sandbox          bool
+	baseURL          string
+	clientID         string
+	callbackURL      string
+	name             string
+	tags             stringList
+	eventCallbackURL string
+	noBrowser        bool
+	version          bool
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+func (o *options) register(fs *flag.FlagSet) {
+	fs.BoolVar(&o.sandbox, "sandbox", false, "run against a built-in sandbox: no account, no network")
+	fs.StringVar(&o.baseURL, "base-url", "", "platform base URL, ending in /elements/api-v2 (env OC_BASE_URL)")
+	fs.StringVar(&o.clientID, "client-id", "", "Hootsuite REST API client id (env HOOTSUITE_CLIENT_ID)")
+	fs.StringVar(&o.callbackURL, "callback-url", "", "API callback URL registered on the Hootsuite app (env HOOTSUITE_CALLBACK_URL; default "+setup.DefaultCallbackURL+")")
+	fs.StringVar(&o.name, "name", "", "instance name (default \""+setup.DefaultName+"\")")
+	fs.Var(&o.tags, "tag", "instance tag; repeat for more")
+	fs.StringVar(&o.eventCallbackURL, "event-callback-url", "", "deliver events to your app's URL instead of the doc's choice")
+	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+}
+
+// inputs merges flags over environment. Secrets come from the environment only.
+func (o *options) inputs(getenv func(string) string) setup.Inputs {
+	pick := func(flagValue, env string) string {
+		if flagValue != "" {
+			return flagValue
+		}
+		return getenv(env)
+	}
+	return setup.Inputs{
+		BaseURL:          pick(o.baseURL, "OC_BASE_URL"),
+		UserSecret:       getenv("OC_USER_SECRET"),
+		OrgSecret:        getenv("OC_ORG_SECRET"),
+		ClientID:         pick(o.clientID, "HOOTSUITE_CLIENT_ID"),
+		ClientSecret:     getenv("HOOTSUITE_CLIENT_SECRET"),
+		CallbackURL:      pick(o.callbackURL, "HOOTSUITE_CALLBACK_URL"),
+		Name:             o.name,
+		Tags:             o.tags,
+		EventCallbackURL: o.eventCallbackURL,
+	}
+}

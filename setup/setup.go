@@ -1,0 +1,372 @@
+// Package setup is the documented procedure itself: which request follows
+// which, and what is kept when. The wizard and the scripted mode both drive
+// it, so there is one implementation of the doc's seven steps, not two.
+//
+// The steps, as SAP Open Connectors documents them for Hootsuite:
+//
+//  1. get a redirect URL (Authorize),
+//  2. have the user approve and capture the grant code (the caller does this, with oauthflow),
+//  3. build the JSON body and POST /instances (Create),
+//  4. keep the id and token (the Session, saved after every remote change),
+//  5. base64-encode the id (WebhookURL),
+//  6. register the webhook URL at Hootsuite (the user does this; MarkRegistered),
+//  7. PATCH the instance's event callback URL and read it back (Finish).
+package setup
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"hootwire/api"
+	"hootwire/redact"
+)
+
+// Stage is how far a setup has come. Stages only move forward.
+type Stage int
+
+// The stages, in order.
+const (
+	StageNew        Stage = iota // nothing sent yet
+	StageCreated                 // the instance exists: id and token kept
+	StageRegistered              // the user registered the webhook URL at Hootsuite
+	StagePatched                 // event callback URL patched and read back
+)
+
+func (s Stage) String() string {
+	switch s {
+	case StageNew:
+		return "not created"
+	case StageCreated:
+		return "created"
+	case StageRegistered:
+		return "registered at Hootsuite"
+	case StagePatched:
+		return "done"
+	}
+	return fmt.Sprintf("stage %d", int(s))
+}
+
+// SessionTagPrefix starts the tag that every instance hootwire creates
+// carries, so an instance whose create answer was lost can be found again.
+const SessionTagPrefix = "hootwire-session-"
+
+// Session is what a setup keeps between steps and between runs. It never
+// holds the User, Organization or client secret, nor a grant code.
+type Session struct {
+	ID               string    `json:"id"`
+	BaseURL          string    `json:"base_url"`
+	Element          string    `json:"element"`
+	Name             string    `json:"name"`
+	Tags             []string  `json:"tags,omitempty"`
+	CallbackURL      string    `json:"callback_url"`
+	ClientID         string    `json:"client_id"`
+	EventCallbackURL string    `json:"event_callback_url,omitempty"` // the user's app URL; empty: the webhook URL
+	InstanceID       int64     `json:"instance_id,omitempty"`
+	Token            string    `json:"token,omitempty"`
+	Stage            Stage     `json:"stage"`
+	Started          time.Time `json:"started"`
+	Updated          time.Time `json:"updated"`
+}
+
+// Tag is the session's own tag.
+func (s Session) Tag() string { return SessionTagPrefix + s.ID }
+
+// Saver keeps a Session somewhere durable. Save is called after every step
+// that changes something remote, before the step is reported done.
+type Saver interface {
+	Save(Session) error
+}
+
+// Options tune a Procedure.
+type Options struct {
+	Saver Saver            // nil: nothing is saved
+	Now   func() time.Time // nil: time.Now
+}
+
+// Procedure runs the documented steps for one setup.
+type Procedure struct {
+	client  *api.Client
+	in      Inputs
+	session Session
+	saver   Saver
+	now     func() time.Time
+	// unsure is a grant code whose create got no clear answer. It is never
+	// sent again: the instance is looked for instead.
+	unsure string
+}
+
+// New starts a setup from validated inputs.
+func New(client *api.Client, in Inputs, opts Options) (*Procedure, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	id, err := newSessionID()
+	if err != nil {
+		return nil, err
+	}
+	p := newProcedure(client, in, opts)
+	now := p.now()
+	p.session = Session{
+		ID: id, BaseURL: client.BaseURL(), Element: api.ElementKey, Name: in.Name, Tags: in.Tags,
+		CallbackURL: in.CallbackURL, ClientID: in.ClientID, EventCallbackURL: in.EventCallbackURL,
+		Stage: StageNew, Started: now, Updated: now,
+	}
+	return p, nil
+}
+
+// Resume continues a saved session. The secrets come from in; the rest of
+// in is ignored in favour of what the session recorded.
+func Resume(client *api.Client, in Inputs, s Session, opts Options) (*Procedure, error) {
+	if s.ID == "" {
+		return nil, errors.New("resume: the saved session has no id")
+	}
+	if s.Stage >= StageCreated && (s.InstanceID == 0 || s.Token == "") {
+		return nil, errors.New("resume: the saved session says the instance exists but has no id or token")
+	}
+	in.Name, in.Tags, in.CallbackURL, in.ClientID, in.EventCallbackURL = s.Name, s.Tags, s.CallbackURL, s.ClientID, s.EventCallbackURL
+	p := newProcedure(client, in, opts)
+	p.session = s
+	client.Redactor().Add(s.Token)
+	return p, nil
+}
+
+func newProcedure(client *api.Client, in Inputs, opts Options) *Procedure {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	client.Redactor().Add(in.UserSecret, in.OrgSecret, in.ClientSecret)
+	return &Procedure{client: client, in: in, saver: opts.Saver, now: now}
+}
+
+func newSessionID() (string, error) {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make session id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// Session is a copy of what the setup has kept so far.
+func (p *Procedure) Session() Session { return p.session }
+
+// Redactor masks every secret this setup has seen.
+func (p *Procedure) Redactor() *redact.Redactor { return p.client.Redactor() }
+
+// BaseURL is the platform base URL, normalized.
+func (p *Procedure) BaseURL() string { return p.client.BaseURL() }
+
+func (p *Procedure) save(stage Stage) error {
+	if stage > p.session.Stage {
+		p.session.Stage = stage
+	}
+	p.session.Updated = p.now()
+	if p.saver == nil {
+		return nil
+	}
+	if err := p.saver.Save(p.session); err != nil {
+		return fmt.Errorf("save progress: %w", err)
+	}
+	return nil
+}
+
+// CheckAccount makes one authenticated call so that a wrong secret fails now,
+// not after the browser dance.
+func (p *Procedure) CheckAccount(ctx context.Context) error {
+	return p.client.CheckAccount(ctx)
+}
+
+// Authorization is a prepared step 1: where to send the browser.
+type Authorization struct {
+	URL   string // the provider's consent page, from the platform
+	State string // the random state the callback must carry back
+}
+
+// Authorize gets the redirect URL (step 1) for a fresh state made by the
+// caller (oauthflow.NewState).
+func (p *Procedure) Authorize(ctx context.Context, state string) (Authorization, error) {
+	got, err := p.client.OAuthURL(ctx, api.OAuthURLRequest{
+		APIKey: p.in.ClientID, APISecret: p.in.ClientSecret, CallbackURL: p.in.CallbackURL, State: state,
+	})
+	if err != nil {
+		return Authorization{}, err
+	}
+	return Authorization{URL: got.OAuthURL, State: state}, nil
+}
+
+// CreateRequest is the doc's POST /instances body for a grant code (step 2).
+func (p *Procedure) CreateRequest(code string) api.CreateInstanceRequest {
+	tags := append(append([]string(nil), p.in.Tags...), p.session.Tag())
+	return api.HootsuiteInstance{
+		Name: p.in.Name, Tags: tags, Code: code,
+		CallbackURL: p.in.CallbackURL, ClientID: p.in.ClientID, ClientSecret: p.in.ClientSecret,
+		EventCallbackURL: api.EventsURL(p.BaseURL()),
+	}.Request()
+}
+
+// Preview is the create request as a person reviews it before it is sent:
+// the JSON body and the equivalent curl, with every secret masked.
+func (p *Procedure) Preview(code string) (body, curl string) {
+	req := p.CreateRequest(code)
+	req.ProviderData.Code = redact.Mask
+	req.Configuration.APISecret = redact.Mask
+	data, _ := json.MarshalIndent(req, "", "  ")
+	body = string(data)
+	curl = fmt.Sprintf("curl -X POST '%s/instances' \\\n  -H 'Authorization: User %s, Organization %s' \\\n  -H 'Content-Type: application/json' \\\n  -d @body.json",
+		p.BaseURL(), redact.Mask, redact.Mask)
+	return body, curl
+}
+
+// ErrNeedsAuthorization means the grant code can no longer be used: it was
+// refused, or it may have been spent by a create whose answer was lost and
+// whose instance cannot be found. The fix is a fresh authorization.
+var ErrNeedsAuthorization = errors.New("a fresh authorization is needed")
+
+// Create sends POST /instances once with the grant code (step 3) and keeps
+// the id and token at once (step 4). When the answer is lost (a time-out, a
+// dropped connection, a 5xx, an unreadable body) the instance may exist all
+// the same: Create looks for it by the session's tag and continues with it.
+func (p *Procedure) Create(ctx context.Context, code string) (*api.Instance, error) {
+	if p.session.Stage >= StageCreated {
+		return nil, fmt.Errorf("create instance: this setup already created instance %d", p.session.InstanceID)
+	}
+	if strings.TrimSpace(code) == "" {
+		return nil, errors.New("create instance: no grant code: authorize first")
+	}
+	var inst *api.Instance
+	var err error
+	if code == p.unsure {
+		err = errors.New("create instance: the last attempt with this grant code got no clear answer")
+	} else {
+		inst, err = p.client.CreateInstance(ctx, p.CreateRequest(code))
+	}
+	if err != nil && (api.Ambiguous(err) || code == p.unsure) {
+		p.unsure = code
+		found, lookErr := p.findOwnInstance(ctx)
+		switch {
+		case lookErr != nil:
+			return nil, fmt.Errorf("%w; looking for the instance it may have created failed too: %v. Try again once the platform answers: hootwire looks for the instance again before anything else", err, lookErr)
+		case found == nil:
+			return nil, fmt.Errorf("%w; no instance was created, but the grant code may be spent: %w", err, ErrNeedsAuthorization)
+		}
+		inst, err = found, nil
+	}
+	if err != nil {
+		if api.GrantRejected(err) {
+			return nil, fmt.Errorf("%w (%w)", err, ErrNeedsAuthorization)
+		}
+		return nil, err
+	}
+	p.client.Redactor().Add(inst.Token)
+	p.session.InstanceID, p.session.Token = inst.ID, inst.Token
+	if err := p.save(StageCreated); err != nil {
+		return inst, err
+	}
+	return inst, nil
+}
+
+// findOwnInstance looks for the instance carrying this session's tag.
+func (p *Procedure) findOwnInstance(ctx context.Context) (*api.Instance, error) {
+	list, err := p.client.ListInstances(ctx, p.session.Tag())
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		for _, t := range list[i].Tags {
+			if t == p.session.Tag() && list[i].Token != "" {
+				return &list[i], nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// EncodedID is the instance id in base64, as the webhook URL carries it (step 5).
+func (p *Procedure) EncodedID() string { return api.EncodeID(p.session.InstanceID) }
+
+// WebhookURL is the URL to register at Hootsuite (step 6).
+func (p *Procedure) WebhookURL() string { return api.WebhookURL(p.BaseURL(), p.session.InstanceID) }
+
+// EventCallbackURL is what step 7 puts in event.notification.callback.url:
+// the user's app URL when one was given, else the doc's choice, the webhook URL.
+func (p *Procedure) EventCallbackURL() string {
+	if p.session.EventCallbackURL != "" {
+		return p.session.EventCallbackURL
+	}
+	return p.WebhookURL()
+}
+
+// MarkRegistered records that the user registered the webhook URL at Hootsuite.
+func (p *Procedure) MarkRegistered() error {
+	if p.session.Stage < StageCreated {
+		return errors.New("register at Hootsuite: the instance does not exist yet")
+	}
+	return p.save(StageRegistered)
+}
+
+// Finish patches the instance's event callback URL and reads the instance
+// back to confirm the platform kept it (step 7).
+func (p *Procedure) Finish(ctx context.Context) (Result, error) {
+	if p.session.Stage < StageCreated {
+		return Result{}, errors.New("update instance: the instance does not exist yet")
+	}
+	want := p.EventCallbackURL()
+	if _, err := p.client.PatchInstance(ctx, p.session.InstanceID, api.EventCallbackPatch(want)); err != nil {
+		return Result{}, err
+	}
+	got, err := p.client.GetInstance(ctx, p.session.InstanceID)
+	if err != nil {
+		return Result{}, fmt.Errorf("confirm the update: %w", err)
+	}
+	if have := got.Configuration[api.KeyEventCallbackURL]; have != want {
+		return Result{}, fmt.Errorf("confirm the update: the instance's event callback URL is %q, not %q: the platform did not keep the change; try again", have, want)
+	}
+	if err := p.save(StagePatched); err != nil {
+		return p.Result(), err
+	}
+	return p.Result(), nil
+}
+
+// Delete removes the instance, for a user who abandons the setup.
+func (p *Procedure) Delete(ctx context.Context) error {
+	if p.session.InstanceID == 0 {
+		return nil
+	}
+	return p.client.DeleteInstance(ctx, p.session.InstanceID)
+}
+
+// Result is the summary of a setup, with the keys of --json.
+type Result struct {
+	ID               int64  `json:"id"`
+	Token            string `json:"token"`
+	Name             string `json:"name"`
+	BaseURL          string `json:"base_url"`
+	EncodedID        string `json:"encoded_id"`
+	WebhookURL       string `json:"webhook_url"`
+	EventCallbackURL string `json:"event_callback_url"`
+	Patched          bool   `json:"patched"`
+	SavedTo          string `json:"saved_to"`
+}
+
+// Result summarizes the setup as it stands.
+func (p *Procedure) Result() Result {
+	s := p.session
+	return Result{
+		ID: s.InstanceID, Token: s.Token, Name: s.Name, BaseURL: p.BaseURL(),
+		EncodedID: p.EncodedID(), WebhookURL: p.WebhookURL(), EventCallbackURL: p.EventCallbackURL(),
+		Patched: s.Stage >= StagePatched,
+	}
+}
+
+// NextCallCurl is a curl line for the next call about this instance, with
+// the secrets and the token as placeholders a person fills in.
+func (p *Procedure) NextCallCurl() string {
+	return fmt.Sprintf("curl '%s/instances/%d' -H 'Authorization: User <USER_SECRET>, Organization <ORGANIZATION_SECRET>'",
+		p.BaseURL(), p.session.InstanceID)
+}

@@ -74,8 +74,7 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "hootwire: unknown command %q: see hootwire --help\n", fs.Arg(0))
 		return exitUsage
 	}
-	usage(e.stderr, fs)
-	return exitUsage
+	return runWizard(ctx, o, e)
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {

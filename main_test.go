@@ -238,3 +238,33 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 		t.Errorf("unknown command: exit %d, %q", code, stderr.String())
 	}
 }
+
+func TestWizardWithoutATerminalPointsToNonInteractive(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--sandbox"}, env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != exitUsage || !strings.Contains(stderr.String(), "--non-interactive") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("nothing belongs on stdout: %q", stdout.String())
+	}
+}
+
+func TestHelpOffersNoSecretFlag(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--help"}, env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	help := stderr.String()
+	for _, flag := range []string{"-base-url", "-client-id", "-callback-url", "-sandbox", "-tag"} {
+		if !strings.Contains(help, flag) {
+			t.Errorf("--help lacks %s", flag)
+		}
+	}
+	for _, line := range strings.Split(help, "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "-") && strings.Contains(strings.ToLower(strings.Fields(l)[0]), "secret") {
+			t.Errorf("--help offers a secret flag: %q", l)
+		}
+	}
+}

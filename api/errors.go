@@ -23,6 +23,16 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	s := e.Summary()
+	if hint := e.Hint(); hint != "" {
+		s += ". " + hint
+	}
+	return s
+}
+
+// Summary is what happened, without the advice of Hint: for a caller that
+// knows better what the user should do next.
+func (e *Error) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: HTTP %d %s", e.Op, e.StatusCode, http.StatusText(e.StatusCode))
 	switch {
@@ -39,9 +49,6 @@ func (e *Error) Error() string {
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
-	}
-	if hint := e.Hint(); hint != "" {
-		b.WriteString(". " + hint)
 	}
 	return b.String()
 }

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"hootwire/api"
@@ -96,6 +97,8 @@ type Procedure struct {
 	session Session
 	saver   Saver
 	now     func() time.Time
+	// mu guards session: the wizard draws it while a step runs in a command.
+	mu sync.Mutex
 	// unsure is a grant code whose create got no clear answer. It is never
 	// sent again: the instance is looked for instead.
 	unsure string
@@ -154,27 +157,40 @@ func newSessionID() (string, error) {
 }
 
 // Session is a copy of what the setup has kept so far.
-func (p *Procedure) Session() Session { return p.session }
+func (p *Procedure) Session() Session {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.session
+	s.Tags = append([]string(nil), s.Tags...)
+	return s
+}
+
+// record changes the session under the lock and saves a copy of it.
+func (p *Procedure) record(stage Stage, change func(*Session)) error {
+	p.mu.Lock()
+	if change != nil {
+		change(&p.session)
+	}
+	if stage > p.session.Stage {
+		p.session.Stage = stage
+	}
+	p.session.Updated = p.now()
+	snapshot := p.session
+	p.mu.Unlock()
+	if p.saver == nil {
+		return nil
+	}
+	if err := p.saver.Save(snapshot); err != nil {
+		return fmt.Errorf("save progress: %w", err)
+	}
+	return nil
+}
 
 // Redactor masks every secret this setup has seen.
 func (p *Procedure) Redactor() *redact.Redactor { return p.client.Redactor() }
 
 // BaseURL is the platform base URL, normalized.
 func (p *Procedure) BaseURL() string { return p.client.BaseURL() }
-
-func (p *Procedure) save(stage Stage) error {
-	if stage > p.session.Stage {
-		p.session.Stage = stage
-	}
-	p.session.Updated = p.now()
-	if p.saver == nil {
-		return nil
-	}
-	if err := p.saver.Save(p.session); err != nil {
-		return fmt.Errorf("save progress: %w", err)
-	}
-	return nil
-}
 
 // CheckAccount makes one authenticated call so that a wrong secret fails now,
 // not after the browser dance.
@@ -202,7 +218,7 @@ func (p *Procedure) Authorize(ctx context.Context, state string) (Authorization,
 
 // CreateRequest is the doc's POST /instances body for a grant code (step 2).
 func (p *Procedure) CreateRequest(code string) api.CreateInstanceRequest {
-	tags := append(append([]string(nil), p.in.Tags...), p.session.Tag())
+	tags := append(append([]string(nil), p.in.Tags...), p.Session().Tag())
 	return api.HootsuiteInstance{
 		Name: p.in.Name, Tags: tags, Code: code,
 		CallbackURL: p.in.CallbackURL, ClientID: p.in.ClientID, ClientSecret: p.in.ClientSecret,
@@ -233,8 +249,8 @@ var ErrNeedsAuthorization = errors.New("a fresh authorization is needed")
 // dropped connection, a 5xx, an unreadable body) the instance may exist all
 // the same: Create looks for it by the session's tag and continues with it.
 func (p *Procedure) Create(ctx context.Context, code string) (*api.Instance, error) {
-	if p.session.Stage >= StageCreated {
-		return nil, fmt.Errorf("create instance: this setup already created instance %d", p.session.InstanceID)
+	if s := p.Session(); s.Stage >= StageCreated {
+		return nil, fmt.Errorf("create instance: this setup already created instance %d", s.InstanceID)
 	}
 	if strings.TrimSpace(code) == "" {
 		return nil, errors.New("create instance: no grant code: authorize first")
@@ -253,7 +269,7 @@ func (p *Procedure) Create(ctx context.Context, code string) (*api.Instance, err
 		case lookErr != nil:
 			return nil, fmt.Errorf("%w; looking for the instance it may have created failed too: %v. Try again once the platform answers: hootwire looks for the instance again before anything else", err, lookErr)
 		case found == nil:
-			return nil, fmt.Errorf("%w; no instance was created, but the grant code may be spent: %w", err, ErrNeedsAuthorization)
+			return nil, fmt.Errorf("%s. No instance was created, but the grant code may have been spent: %w", what(err), ErrNeedsAuthorization)
 		}
 		inst, err = found, nil
 	}
@@ -264,22 +280,33 @@ func (p *Procedure) Create(ctx context.Context, code string) (*api.Instance, err
 		return nil, err
 	}
 	p.client.Redactor().Add(inst.Token)
-	p.session.InstanceID, p.session.Token = inst.ID, inst.Token
-	if err := p.save(StageCreated); err != nil {
+	err = p.record(StageCreated, func(s *Session) { s.InstanceID, s.Token = inst.ID, inst.Token })
+	if err != nil {
 		return inst, err
 	}
 	return inst, nil
 }
 
+// what is an error's account of what happened, without advice that the
+// caller is about to replace.
+func what(err error) string {
+	var e *api.Error
+	if errors.As(err, &e) {
+		return e.Summary()
+	}
+	return err.Error()
+}
+
 // findOwnInstance looks for the instance carrying this session's tag.
 func (p *Procedure) findOwnInstance(ctx context.Context) (*api.Instance, error) {
-	list, err := p.client.ListInstances(ctx, p.session.Tag())
+	tag := p.Session().Tag()
+	list, err := p.client.ListInstances(ctx, tag)
 	if err != nil {
 		return nil, err
 	}
 	for i := range list {
 		for _, t := range list[i].Tags {
-			if t == p.session.Tag() && list[i].Token != "" {
+			if t == tag && list[i].Token != "" {
 				return &list[i], nil
 			}
 		}
@@ -288,46 +315,47 @@ func (p *Procedure) findOwnInstance(ctx context.Context) (*api.Instance, error) 
 }
 
 // EncodedID is the instance id in base64, as the webhook URL carries it (step 5).
-func (p *Procedure) EncodedID() string { return api.EncodeID(p.session.InstanceID) }
+func (p *Procedure) EncodedID() string { return api.EncodeID(p.Session().InstanceID) }
 
 // WebhookURL is the URL to register at Hootsuite (step 6).
-func (p *Procedure) WebhookURL() string { return api.WebhookURL(p.BaseURL(), p.session.InstanceID) }
+func (p *Procedure) WebhookURL() string { return api.WebhookURL(p.BaseURL(), p.Session().InstanceID) }
 
 // EventCallbackURL is what step 7 puts in event.notification.callback.url:
 // the user's app URL when one was given, else the doc's choice, the webhook URL.
 func (p *Procedure) EventCallbackURL() string {
-	if p.session.EventCallbackURL != "" {
-		return p.session.EventCallbackURL
+	if u := p.Session().EventCallbackURL; u != "" {
+		return u
 	}
 	return p.WebhookURL()
 }
 
 // MarkRegistered records that the user registered the webhook URL at Hootsuite.
 func (p *Procedure) MarkRegistered() error {
-	if p.session.Stage < StageCreated {
+	if p.Session().Stage < StageCreated {
 		return errors.New("register at Hootsuite: the instance does not exist yet")
 	}
-	return p.save(StageRegistered)
+	return p.record(StageRegistered, nil)
 }
 
 // Finish patches the instance's event callback URL and reads the instance
 // back to confirm the platform kept it (step 7).
 func (p *Procedure) Finish(ctx context.Context) (Result, error) {
-	if p.session.Stage < StageCreated {
+	s := p.Session()
+	if s.Stage < StageCreated {
 		return Result{}, errors.New("update instance: the instance does not exist yet")
 	}
 	want := p.EventCallbackURL()
-	if _, err := p.client.PatchInstance(ctx, p.session.InstanceID, api.EventCallbackPatch(want)); err != nil {
+	if _, err := p.client.PatchInstance(ctx, s.InstanceID, api.EventCallbackPatch(want)); err != nil {
 		return Result{}, err
 	}
-	got, err := p.client.GetInstance(ctx, p.session.InstanceID)
+	got, err := p.client.GetInstance(ctx, s.InstanceID)
 	if err != nil {
 		return Result{}, fmt.Errorf("confirm the update: %w", err)
 	}
 	if have := got.Configuration[api.KeyEventCallbackURL]; have != want {
 		return Result{}, fmt.Errorf("confirm the update: the instance's event callback URL is %q, not %q: the platform did not keep the change; try again", have, want)
 	}
-	if err := p.save(StagePatched); err != nil {
+	if err := p.record(StagePatched, nil); err != nil {
 		return p.Result(), err
 	}
 	return p.Result(), nil
@@ -335,10 +363,11 @@ func (p *Procedure) Finish(ctx context.Context) (Result, error) {
 
 // Delete removes the instance, for a user who abandons the setup.
 func (p *Procedure) Delete(ctx context.Context) error {
-	if p.session.InstanceID == 0 {
+	id := p.Session().InstanceID
+	if id == 0 {
 		return nil
 	}
-	return p.client.DeleteInstance(ctx, p.session.InstanceID)
+	return p.client.DeleteInstance(ctx, id)
 }
 
 // Result is the summary of a setup, with the keys of --json.
@@ -356,7 +385,7 @@ type Result struct {
 
 // Result summarizes the setup as it stands.
 func (p *Procedure) Result() Result {
-	s := p.session
+	s := p.Session()
 	return Result{
 		ID: s.InstanceID, Token: s.Token, Name: s.Name, BaseURL: p.BaseURL(),
 		EncodedID: p.EncodedID(), WebhookURL: p.WebhookURL(), EventCallbackURL: p.EventCallbackURL(),
@@ -368,5 +397,5 @@ func (p *Procedure) Result() Result {
 // the secrets and the token as placeholders a person fills in.
 func (p *Procedure) NextCallCurl() string {
 	return fmt.Sprintf("curl '%s/instances/%d' -H 'Authorization: User <USER_SECRET>, Organization <ORGANIZATION_SECRET>'",
-		p.BaseURL(), p.session.InstanceID)
+		p.BaseURL(), p.Session().InstanceID)
 }

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/term"
+
+	"hootwire/oauthflow"
+	"hootwire/sandbox"
+	"hootwire/setup"
+	"hootwire/ui"
+)
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// runWizard runs the interactive wizard, drawn on stderr as gum does, and
+// prints the summary to stdout on exit so it stays in the scrollback.
+func runWizard(ctx context.Context, o options, e env) int {
+	if !isTerminal(e.stdin) || !isTerminal(e.stdout) || !isTerminal(e.stderr) {
+		fmt.Fprintln(e.stderr, "hootwire: the wizard needs a terminal (stdin, stdout and stderr), and this is not one.\n"+
+			"For scripts and CI, run: hootwire --non-interactive (see hootwire --help for its inputs).")
+		return exitUsage
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cfg := ui.Config{
+		Context:   ctx,
+		Prefill:   o.inputs(e.getenv),
+		NoBrowser: o.noBrowser,
+		Color:     e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb",
+		Deps:      realDeps(e.getenv),
+	}
+	if o.sandbox {
+		srv, err := sandbox.Start(ctx, "", sandbox.Options{})
+		if err != nil {
+			fmt.Fprintf(e.stderr, "hootwire: start the sandbox: %v\n", err)
+			return exitFailure
+		}
+		defer srv.Close()
+		cfg.Sandbox = srv
+	}
+	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stderr))
+	final, err := p.Run()
+	m, _ := final.(ui.Model)
+	if res, ok := m.Result(); ok {
+		fmt.Fprintln(e.stdout, "hootwire: setup done.")
+		fmt.Fprintln(e.stdout, ui.Summary(ui.NewStyles(false), res, m.Procedure().NextCallCurl(), 1<<16))
+		return exitOK
+	}
+	if proc := m.Procedure(); proc != nil && proc.Session().Stage >= setup.StageCreated {
+		s := proc.Session()
+		fmt.Fprintf(e.stderr, "hootwire: stopped before the end. Instance %d exists; its id and token are kept.\nResume with: hootwire --resume\n", s.InstanceID)
+	}
+	switch {
+	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled), ctx.Err() != nil:
+		return exitInterrupted
+	case err != nil:
+		fmt.Fprintf(e.stderr, "hootwire: %v\n", err)
+		return exitFailure
+	}
+	return exitInterrupted
+}
+
+// realDeps connects the wizard to the machine: the loopback listener and
+// the browser.
+func realDeps(getenv func(string) string) ui.Deps {
+	opener := oauthflow.Opener{Getenv: getenv}
+	return ui.Deps{
+		NewState:      oauthflow.NewState,
+		NeedsListener: oauthflow.NeedsListener,
+		Listen: func(ctx context.Context, callbackURL, state string) (ui.Listener, error) {
+			return oauthflow.Listen(ctx, callbackURL, state, oauthflow.ListenOptions{})
+		},
+		Open:       opener.Open,
+		ParsePaste: oauthflow.ParsePaste,
+		StartSandbox: func(ctx context.Context) (*sandbox.Server, error) {
+			return sandbox.Start(ctx, "", sandbox.Options{})
+		},
+	}
+}

@@ -147,7 +147,6 @@ func TestNoFrameShowsASecret(t *testing.T) {
 	}
 }
 
-
 func TestPrefilledValuesAreAcceptedWithEnter(t *testing.T) {
 	e := newTestEnv(t)
 	e.cfg.Prefill = setup.Inputs{Name: "From a flag", Tags: []string{"ci", "demo"}, CallbackURL: "http://127.0.0.1:4999/cb"}

@@ -18,6 +18,12 @@ type options struct {
 	eventCallbackURL string
 	noBrowser        bool
 	version          bool
+	nonInteractive   bool
+	jsonOut          bool
+	code             string
+	configDir        string
+	debugLog         string
+	resume           bool
 }
 
 // stringList is a repeatable flag.
@@ -39,6 +45,12 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.eventCallbackURL, "event-callback-url", "", "deliver events to your app's URL instead of the doc's choice")
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")
+	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
+	fs.StringVar(&o.code, "code", "", "a grant code obtained elsewhere: skips the browser and the listener")
+	fs.StringVar(&o.configDir, "config-dir", "", "where progress and tokens are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
+	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600)")
+	fs.BoolVar(&o.resume, "resume", false, "continue the newest unfinished setup for the base URL, where it stopped")
 }
 
 // inputs merges flags over environment. Secrets come from the environment only.
@@ -55,9 +67,16 @@ func (o *options) inputs(getenv func(string) string) setup.Inputs {
 		OrgSecret:        getenv("OC_ORG_SECRET"),
 		ClientID:         pick(o.clientID, "HOOTSUITE_CLIENT_ID"),
 		ClientSecret:     getenv("HOOTSUITE_CLIENT_SECRET"),
-		CallbackURL:      pick(o.callbackURL, "HOOTSUITE_CALLBACK_URL"),
-		Name:             o.name,
+		CallbackURL:      orDefault(pick(o.callbackURL, "HOOTSUITE_CALLBACK_URL"), setup.DefaultCallbackURL),
+		Name:             orDefault(o.name, setup.DefaultName),
 		Tags:             o.tags,
 		EventCallbackURL: o.eventCallbackURL,
 	}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }

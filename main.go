@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, e env) int {
 		switch args[0] {
 		case "sandbox":
 			return runSandbox(ctx, args[1:], e)
+		case "sessions":
+			return runSessions(args[1:], e)
 		case "version", "--version", "-version":
 			fmt.Fprintln(e.stdout, "hootwire", version())
 			return exitOK
@@ -74,6 +76,13 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "hootwire: unknown command %q: see hootwire --help\n", fs.Arg(0))
 		return exitUsage
 	}
+	if o.jsonOut && !o.nonInteractive {
+		fmt.Fprintln(e.stderr, "hootwire: --json goes with --non-interactive")
+		return exitUsage
+	}
+	if o.nonInteractive {
+		return runScripted(ctx, o, e)
+	}
 	return runWizard(ctx, o, e)
 }
 
@@ -83,8 +92,14 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 Usage:
   hootwire [flags]                           the setup wizard
   hootwire --sandbox                         the wizard against a built-in sandbox: no account, no network
+  hootwire --non-interactive [--json]        the same procedure for scripts: inputs from flags and environment
+  hootwire --resume                          continue a setup that stopped after its instance was created
+  hootwire sessions                          the saved setups, without secrets
   hootwire sandbox [--addr 127.0.0.1:PORT]   serve the sandbox alone, to try the doc's curl commands
   hootwire --version
+
+Exit status: 0 done, 2 bad usage or input, 3 authorization denied or timed out,
+4 the API refused, 5 network failure, 130 interrupted.
 
 Secrets are read from the environment only, never from flags:
   OC_USER_SECRET, OC_ORG_SECRET, HOOTSUITE_CLIENT_SECRET

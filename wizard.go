@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/term"
 
+	"hootwire/api"
 	"hootwire/oauthflow"
 	"hootwire/sandbox"
 	"hootwire/setup"
@@ -31,12 +32,26 @@ func runWizard(ctx context.Context, o options, e env) int {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	st, err := openStore(o, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hootwire: %v\n", err)
+		return exitUsage
+	}
+	logger, closeLog, err := openDebugLog(o.debugLog)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hootwire: %v\n", err)
+		return exitUsage
+	}
+	defer closeLog()
 	cfg := ui.Config{
-		Context:   ctx,
-		Prefill:   o.inputs(e.getenv),
-		NoBrowser: o.noBrowser,
-		Color:     e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb",
-		Deps:      realDeps(e.getenv),
+		Context:    ctx,
+		Store:      st,
+		Resume:     o.resume,
+		APIOptions: api.Options{Debug: logger, UserAgent: "hootwire/" + version()},
+		Prefill:    o.inputs(e.getenv),
+		NoBrowser:  o.noBrowser,
+		Color:      e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb",
+		Deps:       realDeps(e.getenv),
 	}
 	if o.sandbox {
 		srv, err := sandbox.Start(ctx, "", sandbox.Options{})
@@ -55,9 +70,13 @@ func runWizard(ctx context.Context, o options, e env) int {
 		fmt.Fprintln(e.stdout, ui.Summary(ui.NewStyles(false), res, m.Procedure().NextCallCurl(), 1<<16))
 		return exitOK
 	}
-	if proc := m.Procedure(); proc != nil && proc.Session().Stage >= setup.StageCreated {
+	if proc := m.Procedure(); proc != nil && proc.Session().Stage >= setup.StageCreated && proc.Session().Stage < setup.StageDeleted {
 		s := proc.Session()
-		fmt.Fprintf(e.stderr, "hootwire: stopped before the end. Instance %d exists; its id and token are kept.\nResume with: hootwire --resume\n", s.InstanceID)
+		if o.sandbox {
+			fmt.Fprintf(e.stderr, "hootwire: stopped before the end; instance %d was in the sandbox, which ended with hootwire.\n", s.InstanceID)
+		} else {
+			fmt.Fprintf(e.stderr, "hootwire: stopped before the end. Instance %d exists; its id and token are saved in %s.\nResume with: hootwire --resume --base-url %s\n", s.InstanceID, st.Path(s.ID), s.BaseURL)
+		}
 	}
 	switch {
 	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, context.Canceled), ctx.Err() != nil:

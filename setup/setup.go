@@ -37,6 +37,7 @@ const (
 	StageCreated                 // the instance exists: id and token kept
 	StageRegistered              // the user registered the webhook URL at Hootsuite
 	StagePatched                 // event callback URL patched and read back
+	StageDeleted                 // the user abandoned the setup and deleted the instance
 )
 
 func (s Stage) String() string {
@@ -49,6 +50,8 @@ func (s Stage) String() string {
 		return "registered at Hootsuite"
 	case StagePatched:
 		return "done"
+	case StageDeleted:
+		return "deleted"
 	}
 	return fmt.Sprintf("stage %d", int(s))
 }
@@ -82,6 +85,11 @@ func (s Session) Tag() string { return SessionTagPrefix + s.ID }
 // that changes something remote, before the step is reported done.
 type Saver interface {
 	Save(Session) error
+}
+
+// Locator is a Saver that can say where a session is kept, for the summary.
+type Locator interface {
+	Path(sessionID string) string
 }
 
 // Options tune a Procedure.
@@ -361,13 +369,17 @@ func (p *Procedure) Finish(ctx context.Context) (Result, error) {
 	return p.Result(), nil
 }
 
-// Delete removes the instance, for a user who abandons the setup.
+// Delete removes the instance, for a user who abandons the setup, and
+// records that the session is over.
 func (p *Procedure) Delete(ctx context.Context) error {
 	id := p.Session().InstanceID
 	if id == 0 {
 		return nil
 	}
-	return p.client.DeleteInstance(ctx, id)
+	if err := p.client.DeleteInstance(ctx, id); err != nil {
+		return err
+	}
+	return p.record(StageDeleted, func(s *Session) { s.Token = "" })
 }
 
 // Result is the summary of a setup, with the keys of --json.
@@ -386,11 +398,15 @@ type Result struct {
 // Result summarizes the setup as it stands.
 func (p *Procedure) Result() Result {
 	s := p.Session()
-	return Result{
+	r := Result{
 		ID: s.InstanceID, Token: s.Token, Name: s.Name, BaseURL: p.BaseURL(),
 		EncodedID: p.EncodedID(), WebhookURL: p.WebhookURL(), EventCallbackURL: p.EventCallbackURL(),
 		Patched: s.Stage >= StagePatched,
 	}
+	if l, ok := p.saver.(Locator); ok {
+		r.SavedTo = l.Path(s.ID)
+	}
+	return r
 }
 
 // NextCallCurl is a curl line for the next call about this instance, with

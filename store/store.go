@@ -172,7 +172,7 @@ func readSession(path string) (setup.Session, error) {
 	if sess.ID == "" || sess.BaseURL == "" || filepath.Base(path) != sess.ID+".json" {
 		return sess, errors.New("not a session: id or base URL missing or not matching the file name")
 	}
-	if sess.Stage >= setup.StageCreated && (sess.InstanceID == 0 || sess.Token == "") {
+	if sess.Stage >= setup.StageCreated && sess.Stage < setup.StageDeleted && (sess.InstanceID == 0 || sess.Token == "") {
 		return sess, errors.New("the session says the instance exists but has no id or token")
 	}
 	return sess, nil

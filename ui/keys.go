@@ -20,6 +20,7 @@ type KeyMap struct {
 	Edit      key.Binding
 	Yes       key.Binding
 	No        key.Binding
+	Delete    key.Binding
 	Help      key.Binding
 	Quit      key.Binding
 }
@@ -42,6 +43,7 @@ func DefaultKeyMap() KeyMap {
 		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit inputs")),
 		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+		Delete:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete instance")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}

@@ -19,6 +19,7 @@ import (
 	"hootwire/api"
 	"hootwire/sandbox"
 	"hootwire/setup"
+	"hootwire/store"
 )
 
 // Step is one screen of the wizard, in the doc's order.
@@ -81,7 +82,8 @@ type Config struct {
 	Prefill    setup.Inputs    // from flags and environment
 	NoBrowser  bool
 	APIOptions api.Options
-	Saver      setup.Saver
+	Store      *store.Store // where sessions are saved and found again; nil: nowhere
+	Resume     bool         // --resume: continue the newest unfinished setup without asking
 	Deps       Deps
 	Color      bool
 	Now        func() time.Time
@@ -104,7 +106,12 @@ type Model struct {
 	errHint  string // the action that fits it
 	notice   string // a transient confirmation ("Copied")
 	quitting bool   // asking to confirm ctrl+c
+	deleting bool   // asking to confirm deleting the instance before quitting
 	done     bool   // the program is ending
+
+	sessions []store.Entry // saved setups, read once at start
+	offer    *store.Entry  // an unfinished setup for the chosen platform, offered for resuming
+	resuming *store.Entry  // accepted: continue it once the secrets are checked
 
 	sandbox *sandbox.Server
 	target  targetStep
@@ -151,8 +158,17 @@ func New(cfg Config) Model {
 	return m
 }
 
-// Init starts the spinner's clock.
-func (m Model) Init() tea.Cmd { return nil }
+// Init reads the saved setups, to offer resuming one.
+func (m Model) Init() tea.Cmd {
+	st := m.cfg.Store
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		entries, aside, err := st.List()
+		return sessionsMsg{entries, aside, err}
+	}
+}
 
 // Result is the summary when the setup finished, and whether it did.
 func (m Model) Result() (setup.Result, bool) {
@@ -176,6 +192,12 @@ type (
 		err error
 	}
 	registeredMsg struct{ err error }
+	sessionsMsg   struct {
+		entries []store.Entry
+		aside   []store.SetAside
+		err     error
+	}
+	deletedMsg struct{ err error }
 )
 
 // Update moves the wizard's state.
@@ -202,19 +224,84 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case tea.PasteMsg:
 		return m.routeToStep(msg)
+	case sessionsMsg:
+		m.sessions = msg.entries
+		var notes []string
+		for _, a := range msg.aside {
+			notes = append(notes, a.String())
+		}
+		if msg.err != nil {
+			notes = append(notes, "saved setups could not be read: "+msg.err.Error())
+		}
+		m.notice = strings.Join(notes, "\n")
+		if m.cfg.Prefill.BaseURL != "" {
+			m.offerResume(m.cfg.Prefill.BaseURL)
+		}
+		return m, nil
+	case deletedMsg:
+		if msg.err != nil {
+			m.deleting = false
+			m.fail(msg.err, "The instance is still there and saved; press ctrl+c to quit and keep it, or try again.")
+			return m, nil
+		}
+		m.done = true
+		return m, tea.Quit
 	}
 	return m.routeToStep(msg)
 }
 
+// offerResume looks for an unfinished setup on base and offers it; with
+// --resume it is taken at once.
+func (m *Model) offerResume(base string) {
+	norm, err := api.NormalizeBaseURL(base)
+	if err != nil || m.resuming != nil {
+		return
+	}
+	e, ok := store.Unfinished(m.sessions, norm)
+	if !ok {
+		return
+	}
+	if m.cfg.Resume {
+		m.resuming = &e
+		return
+	}
+	m.offer = &e
+}
+
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	if m.quitting {
+	switch {
+	case m.deleting:
+		switch {
+		case matches(msg, k.Yes) && m.busy == "":
+			proc, ctx := m.proc, m.ctx
+			return m, m.wait(fmt.Sprintf("Deleting instance %d…", proc.Session().InstanceID), func() tea.Msg {
+				return deletedMsg{proc.Delete(ctx)}
+			})
+		case matches(msg, k.No) && m.busy == "":
+			m.deleting = false
+		}
+		return m, nil
+	case m.quitting:
 		switch {
 		case matches(msg, k.Yes), matches(msg, k.Quit):
 			m.done = true
 			return m, tea.Quit
+		case matches(msg, k.Delete):
+			m.quitting, m.deleting = false, true
 		case matches(msg, k.No):
 			m.quitting = false
+		}
+		return m, nil
+	case m.offer != nil:
+		switch {
+		case matches(msg, k.Yes):
+			m.resuming, m.offer = m.offer, nil
+		case matches(msg, k.No):
+			m.offer = nil
+		case matches(msg, k.Quit):
+			m.done = true
+			return m, tea.Quit
 		}
 		return m, nil
 	}
@@ -379,8 +466,19 @@ func (m Model) render() (string, *tea.Cursor) {
 
 	var status []string
 	switch {
+	case m.deleting:
+		q := fmt.Sprintf("Delete instance %d at Open Connectors? This cannot be undone. (y/n)", m.proc.Session().InstanceID)
+		if m.busy != "" {
+			q = m.spin.View() + " " + m.busy
+		}
+		status = append(status, st.Error.Render(lipgloss.Wrap(q, w, " ")))
 	case m.quitting:
 		status = append(status, st.Notice.Render(lipgloss.Wrap(m.quitQuestion(), w, " ")))
+	case m.offer != nil:
+		s := m.offer.Session
+		status = append(status, st.Notice.Render(lipgloss.Wrap(fmt.Sprintf(
+			"An unfinished setup exists for this platform: instance %d (%s), %s, last saved %s. Resume it? (y: resume · n: start a new one)",
+			s.InstanceID, s.Name, s.Stage, s.Updated.Local().Format("2006-01-02 15:04")), w, " ")))
 	case m.err != nil:
 		text := st.Error.Render("Error: ") + m.errText(m.err)
 		if m.errHint != "" {
@@ -420,7 +518,10 @@ func (m Model) render() (string, *tea.Cursor) {
 }
 
 func (m Model) quitQuestion() string {
-	return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. Quit? (y/n)", m.proc.Session().InstanceID)
+	if m.sandbox != nil && m.proc.BaseURL() == m.sandbox.BaseURL {
+		return fmt.Sprintf("Quit now? Instance %d lives in the sandbox, which ends with hootwire. (y: quit · d: delete it and quit · n: stay)", m.proc.Session().InstanceID)
+	}
+	return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. (y: quit and keep it · d: delete it and quit · n: stay)", m.proc.Session().InstanceID)
 }
 
 func (m Model) stepView(w int) (string, *tea.Cursor) {
@@ -449,7 +550,10 @@ func (m Model) stepView(w int) (string, *tea.Cursor) {
 // helpKeys are the keys that apply on the current screen.
 func (m Model) helpKeys() keyHelp {
 	k := m.keys
-	if m.quitting {
+	switch {
+	case m.quitting:
+		return keyHelp{short: []key.Binding{k.Yes, k.Delete, k.No}}
+	case m.deleting, m.offer != nil:
 		return keyHelp{short: []key.Binding{k.Yes, k.No}}
 	}
 	var short []key.Binding

@@ -10,6 +10,7 @@ import (
 
 	"hootwire/sandbox"
 	"hootwire/setup"
+	"hootwire/store"
 )
 
 // walk takes a sandbox wizard from the first screen to the end, checking
@@ -211,8 +212,8 @@ func TestQuitAsksOnceTheInstanceExists(t *testing.T) {
 	d.until("the instance", func(m Model) bool { return m.create.instance != nil })
 	d.press("ctrl+c")
 	view := d.m.View().Content
-	if d.quit || !strings.Contains(view, "Instance 427236 exists") || !strings.Contains(view, "hootwire --resume") {
-		t.Fatalf("ctrl+c should ask, naming the instance and how to resume:\n%s", view)
+	if d.quit || !strings.Contains(view, "Instance 427236 lives in the sandbox") {
+		t.Fatalf("ctrl+c should ask, naming the instance:\n%s", view)
 	}
 	d.press("n")
 	if d.m.quitting {
@@ -355,5 +356,84 @@ func TestTheCursorIsTheTerminalsInTheFocusedField(t *testing.T) {
 	}
 	if want := strings.Index(line, ">") + 2 + len([]rune(sandbox.DemoUserSecret)); v.Cursor.Position.X != want {
 		t.Errorf("cursor x = %d, want %d (after the value)", v.Cursor.Position.X, want)
+	}
+}
+
+// tenantEnv is a wizard for a "real" tenant (the sandbox, reached as any
+// URL would be) with a store for its sessions.
+func tenantEnv(t *testing.T, dir string) *testEnv {
+	e := newTestEnv(t)
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.cfg.Sandbox = nil
+	e.cfg.Store = st
+	e.cfg.Prefill = setup.Inputs{
+		BaseURL: e.sb.BaseURL, UserSecret: sandbox.DemoUserSecret, OrgSecret: sandbox.DemoOrgSecret,
+		ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret,
+	}
+	return e
+}
+
+func driveToInstance(d *driver) {
+	d.apply(d.m.Init()())
+	toAuthorize(d)
+	d.until("the create step", atStep(StepCreate))
+	d.press("enter")
+	d.until("the instance", func(m Model) bool { return m.create.instance != nil })
+}
+
+func TestAbandonOffersToDeleteTheInstance(t *testing.T) {
+	e := tenantEnv(t, t.TempDir())
+	d := newDriver(t, New(e.cfg), 100, 30)
+	driveToInstance(d)
+	d.press("ctrl+c")
+	if view := d.m.View().Content; !strings.Contains(view, "hootwire --resume") || !strings.Contains(view, "d: delete it") {
+		t.Fatalf("quit question:\n%s", view)
+	}
+	d.press("d")
+	if view := d.m.View().Content; !strings.Contains(view, "Delete instance 427236 at Open Connectors? This cannot be undone.") {
+		t.Fatalf("delete must be confirmed:\n%s", view)
+	}
+	d.press("y")
+	d.until("quit", func(Model) bool { return d.quit })
+	if n := len(e.sb.Instances()); n != 0 {
+		t.Errorf("%d instances left", n)
+	}
+	entries, _, _ := e.cfg.Store.List()
+	if len(entries) != 1 || entries[0].Session.Stage != setup.StageDeleted || entries[0].Session.Token != "" {
+		t.Errorf("session after delete = %+v", entries)
+	}
+}
+
+func TestResumeOfferContinuesTheSavedSetup(t *testing.T) {
+	dir := t.TempDir()
+	e := tenantEnv(t, dir)
+	first := newDriver(t, New(e.cfg), 100, 30)
+	driveToInstance(first)
+	first.press("ctrl+c", "y")
+	first.until("quit", func(Model) bool { return first.quit })
+
+	// A new run on the same platform offers to continue it.
+	d := newDriver(t, New(e.cfg), 100, 30)
+	d.apply(d.m.Init()())
+	view := d.m.View().Content
+	if !strings.Contains(view, "An unfinished setup exists for this platform: instance 427236") {
+		t.Fatalf("no resume offer:\n%s", view)
+	}
+	d.press("y")
+	d.press("enter") // the target
+	d.until("the account step", atStep(StepAccount))
+	d.press("enter", "enter")
+	d.until("the register step", atStep(StepRegister))
+	if !strings.Contains(d.m.View().Content, "Resuming instance 427236") {
+		t.Errorf("screen:\n%s", d.m.View().Content)
+	}
+	d.press("enter")
+	d.until("the end", func(m Model) bool { return m.finish.ok })
+	all := e.sb.Instances()
+	if len(all) != 1 || all[0].Patches != 1 {
+		t.Errorf("sandbox = %+v", all)
 	}
 }

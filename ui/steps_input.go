@@ -148,6 +148,7 @@ func (m Model) chooseTarget(base string) (tea.Model, tea.Cmd) {
 		fillIfEmpty(&m.app.fields[1], sandbox.DemoClientSecret)
 	}
 	m.cfg.Prefill.BaseURL = base
+	m.offerResume(base)
 	cmd := m.goTo(StepAccount)
 	return m, cmd
 }
@@ -263,6 +264,9 @@ func (m Model) updateAccount(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.fail(r.err, hint)
 			return m, nil
 		}
+		if m.resuming != nil {
+			return m.resume()
+		}
 		cmd := m.goTo(StepApp)
 		return m, cmd
 	}
@@ -326,7 +330,7 @@ func (m Model) updateInstance(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.inst.form.fields[2].check = m.appURLCheck()
 	cmd := m.formKeys(&m.inst.form, msg, func() tea.Cmd {
-		proc, err := setup.New(m.client, m.inputs(), setup.Options{Saver: m.cfg.Saver})
+		proc, err := setup.New(m.client, m.inputs(), setup.Options{Saver: m.saver()})
 		if err != nil {
 			m.fail(err, "Go back with esc to correct it.")
 			return nil
@@ -378,4 +382,31 @@ func (m Model) viewInstance(w int) (string, *tea.Cursor) {
 	extra := "\n" + st.Label.Render("Where events go") + st.Muted.Render("  (ctrl+t switches)") + "\n" +
 		st.Value.Render(wrap(doc, w)) + "\n" + st.Value.Render(wrap(app, w))
 	return body + "\n" + extra, cur
+}
+
+// saver is where the procedure saves its session, if anywhere.
+func (m Model) saver() setup.Saver {
+	if m.cfg.Store == nil {
+		return nil
+	}
+	return m.cfg.Store
+}
+
+// resume continues the accepted saved setup at its first unfinished step,
+// once the secrets have been checked.
+func (m Model) resume() (tea.Model, tea.Cmd) {
+	proc, err := setup.Resume(m.client, m.inputs(), m.resuming.Session, setup.Options{Saver: m.saver()})
+	if err != nil {
+		m.fail(err, "Press esc to go back and start a new setup.")
+		return m, nil
+	}
+	m.proc = proc
+	s := proc.Session()
+	m.notice = fmt.Sprintf("Resuming instance %d (%s).", s.InstanceID, s.Name)
+	if s.Stage >= setup.StageRegistered {
+		return m, m.goTo(StepFinish)
+	}
+	cmd := m.goTo(StepRegister)
+	m.notice = fmt.Sprintf("Resuming instance %d (%s): register its webhook URL, then press enter.", s.InstanceID, s.Name)
+	return m, cmd
 }

@@ -1,0 +1,467 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"hootwire/sandbox"
+)
+
+// TestMain lets the test binary play the user's browser for hootwire runs
+// started by these tests (BROWSER points at it): it loads the consent page,
+// presses Allow or Deny, and follows the redirect to hootwire's listener.
+func TestMain(m *testing.M) {
+	if decision := os.Getenv("HOOTWIRE_TEST_BROWSER"); decision != "" {
+		os.Exit(actAsBrowser(decision, os.Args[len(os.Args)-1], os.Getenv("HOOTWIRE_TEST_BROWSER_LOG")))
+	}
+	os.Exit(m.Run())
+}
+
+func actAsBrowser(decision, authURL, logPath string) int {
+	u, err := url.Parse(authURL)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var followed []string
+	client := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+		followed = append(followed, r.URL.String())
+		return nil
+	}}
+	form := url.Values{"decision": {decision}}
+	for _, k := range []string{"client_id", "redirect_uri", "state", "scope"} {
+		form.Set(k, u.Query().Get(k))
+	}
+	consent := u.Scheme + "://" + u.Host + "/hootsuite/oauth2/consent"
+	resp, err := client.PostForm(consent, form)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	resp.Body.Close()
+	if logPath != "" {
+		os.WriteFile(logPath, []byte(strings.Join(followed, "\n")), 0o600)
+	}
+	return 0
+}
+
+// scriptedRun is one hootwire --non-interactive run of the built binary.
+type scriptedRun struct {
+	code           int
+	stdout, stderr string
+}
+
+// scriptEnv is what every scripted run of a test shares: a sandbox in its
+// own process, a private config dir, and the fake browser.
+type scriptEnv struct {
+	t         *testing.T
+	base      string // the sandbox's base URL
+	root      string
+	configDir string
+	browseLog string
+	decision  string
+	callback  string
+}
+
+func newScriptEnv(t *testing.T) *scriptEnv {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the built binary")
+	}
+	base := startSandboxProcess(t)
+	dir := t.TempDir()
+	return &scriptEnv{
+		t: t, base: base, root: strings.TrimSuffix(base, "/elements/api-v2"),
+		configDir: filepath.Join(dir, "config"), browseLog: filepath.Join(dir, "browser.log"),
+		decision: "allow", callback: fmt.Sprintf("http://localhost:%d/callback", freePort(t)),
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func (s *scriptEnv) environ() []string {
+	self, _ := os.Executable()
+	return append(os.Environ(),
+		"OC_BASE_URL="+s.base,
+		"OC_USER_SECRET="+sandbox.DemoUserSecret,
+		"OC_ORG_SECRET="+sandbox.DemoOrgSecret,
+		"HOOTSUITE_CLIENT_ID="+sandbox.DemoClientID,
+		"HOOTSUITE_CLIENT_SECRET="+sandbox.DemoClientSecret,
+		"HOOTSUITE_CALLBACK_URL="+s.callback,
+		"HOOTWIRE_CONFIG_DIR="+s.configDir,
+		"BROWSER="+self,
+		"HOOTWIRE_TEST_BROWSER="+s.decision,
+		"HOOTWIRE_TEST_BROWSER_LOG="+s.browseLog,
+	)
+}
+
+// syncBuffer is a buffer a running command writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (s *scriptEnv) command(ctx context.Context, args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+	cmd := exec.CommandContext(ctx, hootwireBinary(s.t), append([]string{"--non-interactive"}, args...)...)
+	cmd.Env = s.environ()
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return cmd, stdout, stderr
+}
+
+func (s *scriptEnv) run(args ...string) scriptedRun {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd, stdout, stderr := s.command(ctx, args...)
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		s.t.Fatal(err)
+	}
+	return scriptedRun{code, stdout.String(), stderr.String()}
+}
+
+// admin calls the sandbox's admin endpoints.
+func (s *scriptEnv) admin(method, path, body string) []byte {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.root+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		s.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	return data
+}
+
+type sandboxInstance struct {
+	ID            int64             `json:"id"`
+	Tags          []string          `json:"tags"`
+	Configuration map[string]string `json:"configuration"`
+	Patches       int               `json:"patches"`
+}
+
+func (s *scriptEnv) instances() []sandboxInstance {
+	var out []sandboxInstance
+	if err := json.Unmarshal(s.admin("GET", "/_sandbox/instances", ""), &out); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+func (s *scriptEnv) sessionFiles() []string {
+	files, _ := filepath.Glob(filepath.Join(s.configDir, "sessions", "*.json"))
+	return files
+}
+
+func TestScriptedRunEndToEnd(t *testing.T) {
+	s := newScriptEnv(t)
+	r := s.run("--json", "--name", "CI instance", "--tag", "ci")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, r.stdout)
+	}
+	for _, k := range []string{"id", "token", "name", "base_url", "encoded_id", "webhook_url", "event_callback_url", "patched", "saved_to"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("--json lacks %q", k)
+		}
+	}
+	if res["patched"] != true || res["name"] != "CI instance" {
+		t.Errorf("result = %v", res)
+	}
+	for _, line := range []string{"authorization URL: " + s.root, "waiting for the callback on " + s.callback, "created instance", "webhook URL to register", "patched event.notification.callback.url"} {
+		if !strings.Contains(r.stderr, line) {
+			t.Errorf("progress lacks %q:\n%s", line, r.stderr)
+		}
+	}
+	all := s.instances()
+	if len(all) != 1 || all[0].Configuration["event.notification.callback.url"] != res["webhook_url"] {
+		t.Errorf("sandbox = %+v", all)
+	}
+}
+
+// TestScriptedRunKeepsSecretsOut scans every output and every file a run
+// leaves for the secrets and the grant code; the token may be only in the
+// session file and the --json output.
+func TestScriptedRunKeepsSecretsOut(t *testing.T) {
+	s := newScriptEnv(t)
+	logFile := filepath.Join(s.configDir, "debug.log")
+	r := s.run("--json", "--debug-log", logFile)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	followed, err := os.ReadFile(s.browseLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _ := url.Parse(strings.TrimSpace(string(followed)))
+	code := back.Query().Get("code")
+	if code == "" {
+		t.Fatalf("the browser saw no code: %s", followed)
+	}
+	var res struct {
+		Token   string `json:"token"`
+		SavedTo string `json:"saved_to"`
+	}
+	json.Unmarshal([]byte(r.stdout), &res)
+	secrets := []string{sandbox.DemoUserSecret, sandbox.DemoOrgSecret, sandbox.DemoClientSecret, code}
+	places := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	filepath.Walk(s.configDir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			data, _ := os.ReadFile(path)
+			places[path] = string(data)
+			if info.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s is readable by others: %v", path, info.Mode())
+			}
+		}
+		return nil
+	})
+	if _, ok := places[logFile]; !ok || !strings.Contains(places[logFile], `"method":"POST"`) {
+		t.Errorf("the debug log should record the requests")
+	}
+	for where, text := range places {
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) || strings.Contains(text, url.QueryEscape(secret)) {
+				t.Errorf("%s holds a secret (%.6s…)", where, secret)
+			}
+		}
+		if strings.Contains(text, res.Token) && where != "stdout" && where != res.SavedTo {
+			t.Errorf("%s holds the instance token", where)
+		}
+	}
+	if !strings.Contains(places[res.SavedTo], res.Token) {
+		t.Error("the session file must keep the token")
+	}
+}
+
+func TestMissingInputsAreReportedAtOnce(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--non-interactive", "--callback-url", "ftp://x"}, env{
+		stdout: &stdout, stderr: &stderr, getenv: func(k string) string {
+			if k == "HOOTWIRE_CONFIG_DIR" {
+				return t.TempDir()
+			}
+			return ""
+		}})
+	if code != exitUsage {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"--base-url or OC_BASE_URL", "OC_USER_SECRET", "OC_ORG_SECRET", "--client-id or HOOTSUITE_CLIENT_ID", "HOOTSUITE_CLIENT_SECRET", "--callback-url or HOOTSUITE_CALLBACK_URL"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+func TestExitStatuses(t *testing.T) {
+	s := newScriptEnv(t)
+	t.Run("denied is 3", func(t *testing.T) {
+		s.decision = "deny"
+		defer func() { s.decision = "allow" }()
+		r := s.run()
+		if r.code != exitAuthorize || !strings.Contains(r.stderr, "denied") {
+			t.Errorf("exit %d\n%s", r.code, r.stderr)
+		}
+	})
+	t.Run("API refusal is 4", func(t *testing.T) {
+		s.admin("POST", "/_sandbox/faults", `{"op":"create-instance","times":1,"status":400,"message":"Failed to create instance","providerMessage":"invalid_grant"}`)
+		r := s.run()
+		if r.code != exitAPI || !strings.Contains(r.stderr, "create instance: HTTP 400") {
+			t.Errorf("exit %d\n%s", r.code, r.stderr)
+		}
+	})
+	t.Run("wrong secret is 4", func(t *testing.T) {
+		cmd, _, stderr := s.command(context.Background())
+		cmd.Env = append(cmd.Env, "OC_USER_SECRET=wrong")
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitAPI || !strings.Contains(stderr.String(), "check account: HTTP 401") {
+			t.Errorf("err %v\n%s", err, stderr)
+		}
+	})
+	t.Run("network failure is 5", func(t *testing.T) {
+		cmd, _, stderr := s.command(context.Background(), "--base-url", fmt.Sprintf("http://127.0.0.1:%d/elements/api-v2", freePort(t)))
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitNetwork || !strings.Contains(stderr.String(), "no answer from") {
+			t.Errorf("err %v\n%s", err, stderr)
+		}
+	})
+	t.Run("bad usage is 2", func(t *testing.T) {
+		if r := s.run("--json", "--no-such-flag"); r.code != exitUsage {
+			t.Errorf("exit %d", r.code)
+		}
+	})
+	t.Run("interrupted is 130", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd, _, stderr := s.command(ctx, "--no-browser")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitForText(t, stderr, "waiting for the callback")
+		cmd.Process.Signal(syscall.SIGINT)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInterrupted {
+			t.Errorf("err %v\n%s", err, stderr)
+		}
+	})
+	if n := len(s.instances()); n != 0 {
+		t.Errorf("failed runs left %d instances", n)
+	}
+}
+
+// waitForText polls a buffer a running command writes to.
+func waitForText(t *testing.T, buf *syncBuffer, text string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(buf.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never saw %q in:\n%s", text, buf.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestKilledRunResumesToOneInstance kills the scripted run with SIGKILL once
+// the session file records the instance; --resume then finishes it.
+func TestKilledRunResumesToOneInstance(t *testing.T) {
+	s := newScriptEnv(t)
+	// Hold the PATCH long enough to kill the run after the create.
+	s.admin("POST", "/_sandbox/faults", `{"op":"patch-instance","times":1,"delay":"60s"}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd, _, stderr := s.command(ctx)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		files := s.sessionFiles()
+		if len(files) == 1 {
+			data, _ := os.ReadFile(files[0])
+			if strings.Contains(string(data), `"instance_id"`) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no session recorded the instance:\n%s", stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	s.admin("DELETE", "/_sandbox/faults", "")
+
+	r := s.run("--resume", "--json")
+	if r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "resuming instance") || strings.Contains(r.stderr, "authorization URL") {
+		t.Errorf("resume should continue, not authorize again:\n%s", r.stderr)
+	}
+	all := s.instances()
+	if len(all) != 1 || all[0].Patches < 1 || !strings.Contains(all[0].Configuration["event.notification.callback.url"], "/events/hootsuite/") {
+		t.Errorf("sandbox = %+v", all)
+	}
+}
+
+// TestDroppedCreateIsFoundByItsTag: the platform creates the instance but
+// the answer never arrives; hootwire finds it by its session tag.
+func TestDroppedCreateIsFoundByItsTag(t *testing.T) {
+	s := newScriptEnv(t)
+	s.admin("POST", "/_sandbox/faults", `{"op":"create-instance","times":1,"dropAfter":true}`)
+	r := s.run("--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	all := s.instances()
+	if len(all) != 1 {
+		t.Fatalf("sandbox holds %d instances", len(all))
+	}
+	var res struct{ ID int64 }
+	json.Unmarshal([]byte(r.stdout), &res)
+	if res.ID != all[0].ID {
+		t.Errorf("continued with %d, sandbox has %d", res.ID, all[0].ID)
+	}
+	tagged := false
+	for _, tag := range all[0].Tags {
+		tagged = tagged || strings.HasPrefix(tag, "hootwire-session-")
+	}
+	if !tagged {
+		t.Errorf("tags = %v", all[0].Tags)
+	}
+}
+
+func TestSessionsListsWithoutSecrets(t *testing.T) {
+	s := newScriptEnv(t)
+	if r := s.run(); r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if err := os.WriteFile(filepath.Join(s.configDir, "sessions", "broken.json"), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"sessions", "--config-dir", s.configDir}, env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"Hootsuite webhooks", "427236", s.base, "done"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sessions lacks %q:\n%s", want, out)
+		}
+	}
+	var sess struct{ Token string }
+	files := s.sessionFiles()
+	data, _ := os.ReadFile(files[0])
+	json.Unmarshal(data, &sess)
+	if sess.Token == "" || strings.Contains(out, sess.Token) {
+		t.Error("sessions must not show the token")
+	}
+	if !strings.Contains(stderr.String(), "could not be read") {
+		t.Errorf("an unreadable session file must be reported: %s", stderr.String())
+	}
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"text/tabwriter"
+)
+
+// runSessions lists the saved setups: name, id, base URL, step and date,
+// never a secret or a token.
+func runSessions(args []string, e env) int {
+	fs := flag.NewFlagSet("hootwire sessions", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var o options
+	fs.StringVar(&o.configDir, "config-dir", "", "where progress is saved (env HOOTWIRE_CONFIG_DIR)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	st, err := openStore(o, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hootwire sessions: %v\n", err)
+		return exitUsage
+	}
+	entries, aside, err := st.List()
+	for _, a := range aside {
+		fmt.Fprintf(e.stderr, "hootwire sessions: %s\n", a)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "hootwire sessions: %v\n", err)
+		return exitFailure
+	}
+	if len(entries) == 0 {
+		fmt.Fprintf(e.stdout, "No saved setups in %s.\n", st.Dir())
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tINSTANCE\tBASE URL\tSTEP\tUPDATED")
+	for _, en := range entries {
+		s := en.Session
+		id := "-"
+		if s.InstanceID != 0 {
+			id = fmt.Sprint(s.InstanceID)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, id, s.BaseURL, s.Stage, s.Updated.Local().Format("2006-01-02 15:04"))
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\nSaved in %s. Resume an unfinished one with: hootwire --resume --base-url <its base URL>\n", st.Dir())
+	return exitOK
+}

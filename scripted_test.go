@@ -465,3 +465,35 @@ func TestSessionsListsWithoutSecrets(t *testing.T) {
 		t.Errorf("an unreadable session file must be reported: %s", stderr.String())
 	}
 }
+
+// TestCodeFromElsewhere: --code skips the browser and the listener.
+func TestCodeFromElsewhere(t *testing.T) {
+	s := newScriptEnv(t)
+	s.decision = "fail-if-called"
+	// Get a code the way a user elsewhere would: the consent page's Allow.
+	q := url.Values{"response_type": {"code"}, "client_id": {sandbox.DemoClientID}, "redirect_uri": {s.callback}, "state": {"state-elsewhere-123"}, "scope": {"offline"}, "decision": {"allow"}}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(s.root+"/hootsuite/oauth2/consent", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	code := loc.Query().Get("code")
+	if code == "" {
+		t.Fatalf("no code in %q", resp.Header.Get("Location"))
+	}
+	r := s.run("--code", code)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "waiting for the callback") || strings.Contains(r.stderr, "authorization URL") {
+		t.Errorf("--code must skip the browser and the listener:\n%s", r.stderr)
+	}
+	if _, err := os.Stat(s.browseLog); err == nil {
+		t.Error("the browser was opened")
+	}
+	if strings.Contains(r.stderr, code) {
+		t.Error("the grant code was echoed")
+	}
+}

@@ -262,7 +262,8 @@ func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e 
 	case o.noBrowser:
 		say.say("open the URL above in a browser and approve")
 	default:
-		if err := (oauthflow.Opener{Getenv: e.getenv}).Open(ctx, authz.URL); err != nil {
+		// The browser outlives hootwire, as it would for a user.
+		if err := (oauthflow.Opener{Getenv: e.getenv}).Open(context.WithoutCancel(ctx), authz.URL); err != nil {
 			say.say("could not open a browser (%v): open the URL above yourself", err)
 		} else {
 			say.say("opened the browser")

@@ -98,7 +98,11 @@ func realDeps(getenv func(string) string) ui.Deps {
 		Listen: func(ctx context.Context, callbackURL, state string) (ui.Listener, error) {
 			return oauthflow.Listen(ctx, callbackURL, state, oauthflow.ListenOptions{})
 		},
-		Open:       opener.Open,
+		// The browser outlives hootwire: closing the user's browser when
+		// the wizard ends would be rude.
+		Open: func(ctx context.Context, u string) error {
+			return opener.Open(context.WithoutCancel(ctx), u)
+		},
 		ParsePaste: oauthflow.ParsePaste,
 		StartSandbox: func(ctx context.Context) (*sandbox.Server, error) {
 			return sandbox.Start(ctx, "", sandbox.Options{})

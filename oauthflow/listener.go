@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log"
 	"net"
@@ -13,39 +12,83 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
-// DefaultTimeout is how long a listener waits: about the life of a grant code.
+// DefaultTimeout is how long a Listener waits when ListenOptions.Timeout is
+// zero: about the life of a grant code, after which waiting is pointless.
 const DefaultTimeout = 10 * time.Minute
 
-// ErrTimeout means no callback came before the listener's time-out.
-var ErrTimeout = errors.New("no authorization arrived in time (a grant code lives about 10 minutes): start the authorization again")
+const (
+	// shutdownGrace is how long the page that carried the result may take
+	// to reach the browser before the connection is cut.
+	shutdownGrace = 2 * time.Second
+	// A browser sends its request at once; anything slower is not one.
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 30 * time.Second
+	// A redirect's request line and headers fit in a few KiB.
+	maxHeaderBytes = 16 << 10
+)
 
-// ListenOptions tune a Listener.
+var (
+	// ErrTimeout is returned by Wait when nothing came back before the
+	// listener's time-out. The error Wait returns wraps it with the details.
+	ErrTimeout = errors.New("timed out waiting for the authorization redirect")
+	// ErrClosed is returned by Wait once the listener was closed before a
+	// result arrived.
+	ErrClosed = errors.New("the listener was closed before the authorization came back")
+)
+
+// ListenOptions tune Listen.
 type ListenOptions struct {
-	Timeout time.Duration // 0 means DefaultTimeout
+	// Timeout is how long to wait for the redirect; 0 means DefaultTimeout.
+	Timeout time.Duration
+
+	// For tests; 0 means the constants above.
+	readHeaderTimeout, shutdownGrace time.Duration
 }
 
-// NeedsListener reports whether a callback URL points at this machine, so
-// a loopback listener can catch the redirect. A callback elsewhere (an
-// https:// URL of a web app) cannot be listened for: the user pastes.
+// NeedsListener reports whether the redirect to callbackURL can be caught
+// on this machine: an http:// URL whose host is localhost, 127.0.0.1 or
+// [::1] (any 127.0.0.0/8 address counts too), with or without a port. Any
+// other http or https URL is not on this machine (or, https on loopback,
+// not something a plain listener can serve): the caller asks the user to
+// paste the code. A URL that cannot be read, or is not http or https, is an
+// error that says so.
 func NeedsListener(callbackURL string) (bool, error) {
-	u, err := url.Parse(strings.TrimSpace(callbackURL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return false, fmt.Errorf("the callback URL %q is not an http or https URL", callbackURL)
+	u, err := parseCallbackURL(callbackURL)
+	if err != nil {
+		return false, err
 	}
-	if !isLoopback(u.Hostname()) {
-		return false, nil
-	}
-	if u.Scheme == "https" {
-		return false, fmt.Errorf("the callback URL %s is https on this machine, which hootwire cannot serve: register http://localhost:PORT/... at the provider, or paste the code", callbackURL)
-	}
-	return true, nil
+	return u.Scheme == "http" && isLoopbackHost(u.Hostname()), nil
 }
 
-func isLoopback(host string) bool {
+func parseCallbackURL(raw string) (*url.URL, error) {
+	const example = "for example http://localhost:4668/callback"
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		reason := err
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			reason = ue.Err
+		}
+		return nil, fmt.Errorf("the callback URL %q cannot be read (%v): give it exactly as registered, %s", clean(raw, 200), reason, example)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("the callback URL %q is not an http:// or https:// URL: give it exactly as registered, %s", clean(raw, 200), example)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("the callback URL %q names no host: give it exactly as registered, %s", clean(raw, 200), example)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("the callback URL %q has port %s, which does not exist (ports run from 1 to 65535): give the URL exactly as registered", clean(raw, 200), p)
+		}
+	}
+	return u, nil
+}
+
+func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -53,245 +96,355 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Listener waits on the loopback interface for the provider's redirect.
+// Listener catches one redirect on the loopback interface. Make one with
+// Listen; it is safe for concurrent use.
 type Listener struct {
-	path    string
-	host    string // the Host header a browser sends: the callback's host[:port]
-	state   string
-	servers []*http.Server
-	addrs   []net.Addr
+	callbackURL string
+	handler     *callbackHandler
+	servers     []*http.Server
+	addrs       []net.Addr
+	conns       connTracker
+	grace       time.Duration // shutdownGrace
 
-	result  chan outcome // holds the one outcome
-	deliver sync.Once
-	got     chan struct{} // closed once an outcome is delivered
-
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closeOnce sync.Once
+	stop        context.CancelCauseFunc // ends the wait; its cause says why
+	stopTimeout context.CancelFunc
+	serving     sync.WaitGroup // the Serve goroutines
+	done        chan struct{}  // closed once result is final and nothing is left running
+	result      outcome        // written before done is closed
 }
 
+// outcome is what a wait ends with: a code, or an error.
 type outcome struct {
 	code string
 	err  error
 }
 
-// Listen binds the callback URL's loopback address and exact port now, so a
-// taken port is reported at once, and serves in the background until a
-// code or a denial arrives, ctx is done, or the time-out passes.
+// Listen binds the callback URL's loopback address and exact port at once,
+// so a port in use is reported now, and serves in the background until a
+// code or a denial arrives, ctx ends, the time-out passes, or Close.
+//
+// For the host localhost it binds 127.0.0.1 and also [::1] where the machine
+// has IPv6; a literal address binds that address only. It never binds all
+// interfaces, and never moves to another port: the port is part of the URL
+// registered with the provider.
+//
+// It answers only GET on the callback's path with a Host header naming the
+// callback's host and port exactly. Another loopback spelling of the same
+// port (127.0.0.1 for localhost) is refused as well: the provider redirects
+// to the registered URL exactly, so a real redirect always names it, and
+// every other name is what a DNS-rebinding page would send.
 func Listen(ctx context.Context, callbackURL, state string, opts ListenOptions) (*Listener, error) {
-	needs, err := NeedsListener(callbackURL)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	u, err := parseCallbackURL(callbackURL)
 	if err != nil {
 		return nil, err
 	}
-	if !needs {
-		return nil, fmt.Errorf("the callback URL %s is not on this machine: paste the code or the redirected URL instead", callbackURL)
+	switch {
+	case !isLoopbackHost(u.Hostname()):
+		return nil, fmt.Errorf("the callback URL %s is not on this machine (only http://localhost, 127.0.0.1 or [::1] URLs can be listened on): paste the code, or the address the browser lands on, instead", u.Redacted())
+	case u.Scheme != "http":
+		return nil, fmt.Errorf("the callback URL %s is https on this machine, which a plain loopback listener cannot serve: register an http://localhost:PORT/... callback URL, or paste the code, or the address the browser lands on", u.Redacted())
+	case state == "":
+		return nil, errors.New("listen for the authorization: no state to check the redirect against (make one with NewState)")
 	}
-	if state == "" {
-		return nil, errors.New("listen: no state to check the callback against")
-	}
-	u, _ := url.Parse(strings.TrimSpace(callbackURL))
-	port := u.Port()
+	timeout := orDefault(opts.Timeout, DefaultTimeout)
+	port, portGiven := u.Port(), true
 	if port == "" {
-		port = "80"
-	}
-	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-		return nil, fmt.Errorf("the callback URL %s has no usable port", callbackURL)
+		port, portGiven = "80", false
 	}
 	path := u.Path
 	if path == "" {
 		path = "/"
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
 
-	var hosts []string
-	switch {
-	case strings.EqualFold(u.Hostname(), "localhost"):
-		hosts = []string{"127.0.0.1", "::1"}
-	default:
-		hosts = []string{u.Hostname()}
-	}
-	var lns []net.Listener
-	for i, h := range hosts {
-		ln, err := net.Listen("tcp", net.JoinHostPort(h, port))
-		if err != nil {
-			// localhost's IPv6 address is a bonus: a machine without IPv6 is fine.
-			if i > 0 && !errors.Is(err, syscall.EADDRINUSE) {
-				continue
-			}
-			for _, l := range lns {
-				l.Close()
-			}
-			return nil, bindError(port, callbackURL, err)
-		}
-		lns = append(lns, ln)
-	}
-
-	lctx, cancel := context.WithTimeout(ctx, timeout)
 	l := &Listener{
-		path: path, host: u.Host, state: state,
-		result: make(chan outcome, 1), got: make(chan struct{}), cancel: cancel,
+		callbackURL: u.Redacted(),
+		handler:     newCallbackHandler(u.Hostname(), port, path, state),
+		grace:       orDefault(opts.shutdownGrace, shutdownGrace),
+		done:        make(chan struct{}),
 	}
+	lns, err := bind(ctx, u.Hostname(), port)
+	if err != nil {
+		return nil, bindError(port, portGiven, l.callbackURL, err)
+	}
+
+	stopCtx, stop := context.WithCancelCause(ctx)
+	timeoutErr := fmt.Errorf("%w: nothing reached %s within %s; start the authorization again, or paste the code", ErrTimeout, l.callbackURL, timeout)
+	waitCtx, stopTimeout := context.WithTimeoutCause(stopCtx, timeout, timeoutErr)
+	l.stop, l.stopTimeout = stop, stopTimeout
+
 	for _, ln := range lns {
 		srv := &http.Server{
-			Handler:           l,
-			ReadHeaderTimeout: 10 * time.Second,
-			MaxHeaderBytes:    16 << 10,
-			// A listener under a TUI must never print.
+			Handler:                      l.handler,
+			ReadHeaderTimeout:            orDefault(opts.readHeaderTimeout, readHeaderTimeout),
+			IdleTimeout:                  idleTimeout,
+			MaxHeaderBytes:               maxHeaderBytes,
+			DisableGeneralOptionsHandler: true,
+			ConnState:                    l.conns.track,
+			// The caller may be drawing a screen: the server never prints.
 			ErrorLog: log.New(io.Discard, "", 0),
 		}
 		l.servers = append(l.servers, srv)
 		l.addrs = append(l.addrs, ln.Addr())
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			srv.Serve(ln)
-		}()
+		l.serving.Go(func() { _ = srv.Serve(ln) })
 	}
-	l.wg.Add(1)
-	go l.lifetime(lctx)
+	go l.run(waitCtx)
 	return l, nil
 }
 
-func bindError(port, callbackURL string, err error) error {
-	switch {
-	case errors.Is(err, syscall.EADDRINUSE):
-		return fmt.Errorf("port %s, from the callback URL %s, is in use by another program: close that program, or register another callback URL on the Hootsuite app (for example with port %s) and give it with --callback-url. The port is part of the registered URL, so hootwire never picks another by itself", port, callbackURL, nextPort(port))
-	case errors.Is(err, syscall.EACCES):
-		return fmt.Errorf("listening on port %s, from the callback URL %s, was refused (access denied): ports below 1024 need privileges, and some systems reserve port ranges (on Windows: netsh interface ipv4 show excludedportrange protocol=tcp). Register a callback URL with another port at Hootsuite and give it with --callback-url", port, callbackURL)
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
 	}
-	return fmt.Errorf("listen on port %s for %s: %w", port, callbackURL, err)
+	return d
 }
 
-func nextPort(port string) string {
-	n, _ := strconv.Atoi(port)
-	if n <= 0 || n >= 65535 {
-		return "4669"
-	}
-	return strconv.Itoa(n + 1)
-}
-
-// Addrs are the addresses the listener is bound to.
-func (l *Listener) Addrs() []net.Addr { return l.addrs }
-
-// lifetime shuts the servers down when an outcome arrives, the time-out
-// passes or the caller's context ends.
-func (l *Listener) lifetime(ctx context.Context) {
-	defer l.wg.Done()
-	select {
-	case <-l.got:
-	case <-ctx.Done():
-		err := ErrTimeout
-		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			err = ctx.Err()
+// bind listens on every address the host stands for, or on none.
+func bind(ctx context.Context, host, port string) ([]net.Listener, error) {
+	var lc net.ListenConfig
+	if !strings.EqualFold(host, "localhost") {
+		ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, port))
+		if err != nil {
+			return nil, err
 		}
-		l.finish(outcome{err: err})
+		return []net.Listener{ln}, nil
 	}
+	v4, err := lc.Listen(ctx, "tcp4", net.JoinHostPort("127.0.0.1", port))
+	if err != nil {
+		return nil, err
+	}
+	// A browser may resolve localhost to ::1 first. A machine without IPv6
+	// is fine (the browser falls back to 127.0.0.1), but another program on
+	// ::1 at this port would receive the redirect, code and all.
+	v6, err := lc.Listen(ctx, "tcp6", net.JoinHostPort("::1", port))
+	switch {
+	case err == nil:
+		return []net.Listener{v4, v6}, nil
+	case isAddrInUse(err):
+		v4.Close()
+		return nil, err
+	}
+	return []net.Listener{v4}, nil
+}
+
+func bindError(port string, portGiven bool, callbackURL string, err error) error {
+	noPort := ""
+	if !portGiven {
+		noPort = " The callback URL names no port, so it means port 80; a callback URL for a local listener usually names one, for example http://localhost:4668/callback."
+	}
+	switch {
+	case isAddrInUse(err):
+		return fmt.Errorf("port %s, from the callback URL %s, is already in use by another program on this machine: close that program and try again, or register another callback URL (with another port) on the Hootsuite app and give it with --callback-url. hootwire never moves to another port by itself, because the provider redirects only to the URL registered.%s", port, callbackURL, noPort)
+	case isAccessDenied(err):
+		return fmt.Errorf("listening on port %s, from the callback URL %s, was refused (access denied): ports below 1024 need administrator rights, and the system may reserve some ports for itself (on Windows, list them with: netsh interface ipv4 show excludedportrange protocol=tcp). Register a callback URL with another port on the Hootsuite app and give it with --callback-url.%s", port, callbackURL, noPort)
+	}
+	return fmt.Errorf("listen on port %s for the callback URL %s: %w.%s", port, callbackURL, err, noPort)
+}
+
+// Addrs returns the addresses the listener is bound to.
+func (l *Listener) Addrs() []net.Addr {
+	return append([]net.Addr(nil), l.addrs...)
+}
+
+// run waits for the first outcome, then shuts everything down and
+// publishes the outcome.
+func (l *Listener) run(ctx context.Context) {
+	defer l.stopTimeout()
+	defer l.stop(nil)
+	select {
+	case <-l.handler.received:
+	case <-ctx.Done():
+		// The time-out's cause is the error that wraps ErrTimeout, Close's
+		// is ErrClosed, the caller's context gives its own.
+		l.handler.deliver(outcome{err: context.Cause(ctx)})
+	}
+	l.shutdown()
+	l.serving.Wait()
+	l.result = l.handler.first()
+	close(l.done)
+}
+
+// shutdown lets the page in flight reach the browser, then closes every
+// connection and listener. Connections with no request in flight (a
+// browser's speculative preconnect, a kept-alive one) are closed at once,
+// or Shutdown would wait for them.
+func (l *Listener) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), l.grace)
+	defer cancel()
 	for _, srv := range l.servers {
-		// Let the page that carried the outcome reach the browser.
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		srv.Shutdown(sctx)
-		cancel()
-		srv.Close()
+		srv.SetKeepAlivesEnabled(false)
 	}
+	l.conns.closeWaiting()
+	var wg sync.WaitGroup
+	for _, srv := range l.servers {
+		wg.Go(func() {
+			if srv.Shutdown(ctx) != nil {
+				srv.Close()
+			}
+		})
+	}
+	wg.Wait()
 }
 
-func (l *Listener) finish(o outcome) bool {
-	delivered := false
-	l.deliver.Do(func() {
-		l.result <- o
-		close(l.got)
-		delivered = true
-	})
-	return delivered
-}
-
-// Wait returns the grant code, a *DeniedError, ErrTimeout, or ctx's error.
+// Wait blocks until the redirect brings a code (returned), the provider's
+// denial (a *DeniedError), the time-out (an error wrapping ErrTimeout), or
+// Listen's context ends (its error). By then the listener is shut down and
+// its port free. Every later call returns the same. When ctx ends first,
+// Wait closes the listener and returns ctx's error.
 func (l *Listener) Wait(ctx context.Context) (string, error) {
 	select {
-	case o := <-l.result:
-		// Leave it for a second Wait.
-		l.result <- o
-		return o.code, o.err
+	case <-l.done:
+		return l.result.code, l.result.err
 	case <-ctx.Done():
+		l.Close()
 		return "", ctx.Err()
 	}
 }
 
-// Close stops the listener and waits until nothing of it is left running.
+// Close stops the listener, if it still runs, and returns once its port is
+// free and nothing of it is left running. It may be called more than once.
 func (l *Listener) Close() error {
-	l.closeOnce.Do(func() {
-		l.finish(outcome{err: errors.New("the listener was closed")})
-		l.cancel()
-	})
-	l.wg.Wait()
+	l.stop(ErrClosed)
+	<-l.done
 	return nil
 }
 
-// ServeHTTP answers the browser's redirect.
-func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	// A page on another site can point a browser at this port through a
+// connTracker knows each connection's state, so shutdown can close those
+// with no request in flight.
+type connTracker struct {
+	mu    sync.Mutex
+	conns map[net.Conn]http.ConnState
+}
+
+func (t *connTracker) track(c net.Conn, s http.ConnState) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch s {
+	case http.StateClosed, http.StateHijacked:
+		delete(t.conns, c)
+	default:
+		if t.conns == nil {
+			t.conns = make(map[net.Conn]http.ConnState)
+		}
+		t.conns[c] = s
+	}
+}
+
+func (t *connTracker) closeWaiting() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for c, s := range t.conns {
+		if s == http.StateNew || s == http.StateIdle {
+			c.Close()
+		}
+	}
+}
+
+// callbackHandler answers the redirect and keeps the first outcome.
+type callbackHandler struct {
+	host, port, path string // what a request must name
+	state            string
+
+	mu       sync.Mutex
+	got      *outcome
+	received chan struct{} // closed when got is set
+}
+
+func newCallbackHandler(host, port, path, state string) *callbackHandler {
+	return &callbackHandler{host: host, port: port, path: path, state: state, received: make(chan struct{})}
+}
+
+// deliver keeps o if it is the first outcome, and reports whether it was.
+func (h *callbackHandler) deliver(o outcome) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.got != nil {
+		return false
+	}
+	h.got = &o
+	close(h.received)
+	return true
+}
+
+func (h *callbackHandler) first() outcome {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.got == nil {
+		return outcome{}
+	}
+	return *h.got
+}
+
+// hostMatches reports whether a Host header names the callback's host and
+// port, as a browser writes them: case aside, exactly, without the port
+// when it is 80.
+func (h *callbackHandler) hostMatches(hostHeader string) bool {
+	if strings.EqualFold(hostHeader, net.JoinHostPort(h.host, h.port)) {
+		return true
+	}
+	bare := h.host
+	if strings.Contains(bare, ":") {
+		bare = "[" + bare + "]"
+	}
+	return h.port == "80" && strings.EqualFold(hostHeader, bare)
+}
+
+func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header())
+	// A page on another site can point the browser at this port through a
 	// name it controls (DNS rebinding); the Host header gives it away.
-	if !strings.EqualFold(r.Host, l.host) {
-		page(w, http.StatusMisdirectedRequest, "Wrong address", "This address only answers the authorization redirect it was started for.")
+	if !h.hostMatches(r.Host) {
+		writePage(w, http.StatusMisdirectedRequest, "Wrong address",
+			"This listener only answers the authorization redirect to the address it was started for.", "")
 		return
 	}
-	if r.URL.Path != l.path {
-		page(w, http.StatusNotFound, "Not found", "This is hootwire's authorization listener; it only answers its callback address.")
+	if r.URL.Path != h.path {
+		writePage(w, http.StatusNotFound, "Not found",
+			"This is hootwire's authorization listener; it only answers its callback address.", "")
 		return
 	}
 	if r.Method != http.MethodGet {
-		h.Set("Allow", http.MethodGet)
-		page(w, http.StatusMethodNotAllowed, "Method not allowed", "The authorization redirect is a GET request.")
+		w.Header().Set("Allow", http.MethodGet)
+		writePage(w, http.StatusMethodNotAllowed, "Method not allowed",
+			"The authorization redirect is a GET request; this listener answers nothing else.", "")
 		return
-	}
-	select {
-	case <-l.got:
-		page(w, http.StatusOK, "Already received", "hootwire already has this authorization. You can close this tab.")
-		return
-	default:
 	}
 	q := r.URL.Query()
-	if st := q["state"]; len(st) != 1 || !StatesEqual(st[0], l.state) {
-		page(w, http.StatusBadRequest, "This link is not for hootwire's current authorization",
-			"The state in this address does not match the authorization hootwire is waiting for. Go back to hootwire and use the newest link; hootwire is still waiting.")
+	if states := q["state"]; len(states) != 1 || !StatesEqual(states[0], h.state) {
+		writePage(w, http.StatusBadRequest, "Not hootwire's current authorization",
+			"The state in this address is missing or does not match the authorization hootwire is waiting for, so it was ignored. Use the newest authorization link from hootwire; hootwire is still waiting.", "")
 		return
 	}
 	if e := q.Get("error"); e != "" {
-		denied := &DeniedError{Err: clean(e, 100), Description: clean(q.Get("error_description"), 300)}
-		page(w, http.StatusOK, "Authorization not granted", denied.Error()+". Go back to hootwire to try again.")
-		l.finish(outcome{err: denied})
+		denied := newDeniedError(e, q.Get("error_description"))
+		if !h.deliver(outcome{err: denied}) {
+			h.alreadyReceived(w)
+			return
+		}
+		w.Header().Set("Connection", "close")
+		writePage(w, http.StatusOK, "Authorization not granted",
+			"The authorization was not granted, and hootwire has been told. Go back to hootwire to try again. The provider said:", denied.said())
 		return
 	}
 	codes := q["code"]
-	if len(codes) != 1 || codes[0] == "" {
-		page(w, http.StatusBadRequest, "No authorization code", "This address carries no single authorization code. Go back to hootwire; it is still waiting.")
+	if len(codes) != 1 || !validCode(codes[0]) {
+		writePage(w, http.StatusBadRequest, "No authorization code",
+			"This address carries no single, well-formed authorization code, so it was ignored. hootwire is still waiting for the redirect from your approval.", "")
 		return
 	}
-	if !l.finish(outcome{code: codes[0]}) {
-		page(w, http.StatusOK, "Already received", "hootwire already has this authorization. You can close this tab.")
+	if !h.deliver(outcome{code: codes[0]}) {
+		h.alreadyReceived(w)
 		return
 	}
-	page(w, http.StatusOK, "Authorization received", "The authorization reached hootwire. You can close this tab and go back to the terminal.")
+	w.Header().Set("Connection", "close")
+	writePage(w, http.StatusOK, "Authorization received",
+		"Authorization received by hootwire. You can close this tab.", "")
 }
 
-// page writes a small self-contained HTML page. Everything in it is escaped.
-func page(w http.ResponseWriter, status int, title, message string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	t, m := html.EscapeString(clean(title, 200)), html.EscapeString(clean(message, 600))
-	fmt.Fprintf(w, `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>hootwire: %s</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1b1b1b}h1{font-size:1.4rem}</style>
-</head><body><h1>%s</h1><p>%s</p></body></html>
-`, t, t, m)
+func (h *callbackHandler) alreadyReceived(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	writePage(w, http.StatusOK, "Already received",
+		"hootwire has already received the result of this authorization, and takes only the first. You can close this tab.", "")
 }

@@ -4,176 +4,290 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-const testURL = "https://platform.hootsuite.com/oauth2/auth?state=x&redirect_uri=http%3A%2F%2Flocalhost%3A4668%2Fcallback"
+const testURL = "https://platform.hootsuite.com/oauth2/auth?response_type=code&state=x&redirect_uri=http%3A%2F%2Flocalhost%3A4668%2Fcallback"
 
 func TestBrowserCommands(t *testing.T) {
+	sep := string(os.PathListSeparator)
 	cases := []struct {
 		env  string
 		want [][]string
 	}{
 		{"", nil},
 		{"firefox", [][]string{{"firefox", testURL}}},
+		{"  firefox\t-new-tab  ", [][]string{{"firefox", "-new-tab", testURL}}},
 		{"chromium --headless %s", [][]string{{"chromium", "--headless", testURL}}},
-		{"open -a %s:lynx", [][]string{{"open", "-a", testURL}, {"lynx", testURL}}},
+		{"open -a Safari --args %s --again=%s", [][]string{{"open", "-a", "Safari", "--args", testURL, "--again=" + testURL}}},
+		{"w3m" + sep + "lynx %s", [][]string{{"w3m", testURL}, {"lynx", testURL}}},
+		{sep + sep + "  " + sep + "w3m" + sep, [][]string{{"w3m", testURL}}},
 		{"echo 100%% --url=%s", [][]string{{"echo", "100%", "--url=" + testURL}}},
-		{"::  :w3m", [][]string{{"w3m", testURL}}},
+		{"echo %%s", [][]string{{"echo", "%s", testURL}}}, // "%%s" is a literal "%s": the URL still goes last
+		{"echo %d %", [][]string{{"echo", "%d", "%", testURL}}},
+		{`"/opt/My Browser/run" --flag`, [][]string{{"/opt/My Browser/run", "--flag", testURL}}},
+		{`sh -c 'echo "$0" > out' %s`, [][]string{{"sh", "-c", `echo "$0" > out`, testURL}}},
+		{`run "" x`, [][]string{{"run", "", "x", testURL}}},
+		{`/opt/odd\name\ x`, [][]string{{`/opt/odd\name\`, "x", testURL}}}, // backslashes are literal (Windows paths)
 	}
 	for _, c := range cases {
-		if got := BrowserCommands(c.env, testURL); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("BrowserCommands(%q) = %q, want %q", c.env, got, c.want)
+		got, problems := browserCommands(c.env, testURL)
+		for _, p := range problems {
+			if p != nil {
+				t.Errorf("browserCommands(%q): %v", c.env, p)
+			}
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("browserCommands(%q) =\n %q\nwant\n %q", c.env, got, c.want)
 		}
 	}
-}
-
-// recorder is an Opener whose every way out is a fake that records the call.
-type recorder struct {
-	calls  []string
-	failOn map[string]bool
-}
-
-func (r *recorder) opener(env string, wsl bool) Opener {
-	return Opener{
-		Getenv: func(k string) string {
-			if k == "BROWSER" {
-				return env
-			}
-			return ""
-		},
-		Start: func(_ context.Context, _ time.Duration, argv []string) error {
-			r.calls = append(r.calls, argv[0])
-			if r.failOn[argv[0]] {
-				return errors.New("exit status 1")
-			}
-			return nil
-		},
-		LookPath: func(name string) (string, error) { return "/usr/bin/" + name, nil },
-		IsWSL:    func() bool { return wsl },
-		System: func(string) error {
-			r.calls = append(r.calls, "system")
-			if r.failOn["system"] {
-				return errors.New("xdg-open not found")
-			}
-			return nil
-		},
+	got, problems := browserCommands(`broken "quote`+sep+"w3m", testURL)
+	if len(got) != 2 || problems[0] == nil || !strings.Contains(problems[0].Error(), "never closed") || problems[1] != nil || !reflect.DeepEqual(got[1], []string{"w3m", testURL}) {
+		t.Errorf("an unreadable entry: %q, %v", got, problems)
 	}
+}
+
+// fakes is an Opener whose every way out is a fake that records the call.
+type fakes struct {
+	mu     sync.Mutex
+	calls  [][]string
+	failOn map[string]error
+	path   map[string]string // what LookPath finds
+}
+
+func (f *fakes) record(argv ...string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, argv)
+	return f.failOn[argv[0]]
+}
+
+func (f *fakes) opener(env map[string]string, wsl bool) Opener {
+	return Opener{
+		Getenv: func(k string) string { return env[k] },
+		Start: func(_ context.Context, name string, args ...string) error {
+			return f.record(append([]string{name}, args...)...)
+		},
+		LookPath: func(name string) (string, error) {
+			if p, ok := f.path[name]; ok {
+				return p, nil
+			}
+			return "", errors.New("not found")
+		},
+		IsWSL:  func() bool { return wsl },
+		System: func(u string) error { return f.record("system", u) },
+		goos:   "linux",
+	}
+}
+
+func names(calls [][]string) []string {
+	var out []string
+	for _, c := range calls {
+		out = append(out, c[0])
+	}
+	return out
 }
 
 func TestOpenerOrder(t *testing.T) {
+	sep := string(os.PathListSeparator)
+	exit1 := errors.New("exit status 1")
+	display := map[string]string{"DISPLAY": ":0"}
 	cases := []struct {
 		name   string
-		env    string
+		env    map[string]string
 		wsl    bool
 		fail   []string
 		want   []string
 		wantOK bool
 	}{
-		{"BROWSER first", "first:second", true, nil, []string{"first"}, true},
-		{"BROWSER in order", "first:second", false, []string{"first"}, []string{"first", "second"}, true},
-		{"then wslview under WSL", "first", true, []string{"first"}, []string{"first", "/usr/bin/wslview"}, true},
-		{"then the system opener", "", false, nil, []string{"system"}, true},
-		{"no wslview outside WSL", "", false, nil, []string{"system"}, true},
-		{"everything fails", "first", true, []string{"first", "/usr/bin/wslview", "system"}, []string{"first", "/usr/bin/wslview", "system"}, false},
+		{"BROWSER first", map[string]string{"BROWSER": "first" + sep + "second", "DISPLAY": ":0"}, true, nil, []string{"first"}, true},
+		{"BROWSER entries in order", map[string]string{"BROWSER": "first" + sep + "second"}, false, []string{"first"}, []string{"first", "second"}, true},
+		{"then wslview under WSL", map[string]string{"BROWSER": "first"}, true, []string{"first"}, []string{"first", "/usr/bin/wslview"}, true},
+		{"then the system's opener", map[string]string{"BROWSER": "first", "DISPLAY": ":0"}, true, []string{"first", "/usr/bin/wslview"}, []string{"first", "/usr/bin/wslview", "system"}, true},
+		{"no BROWSER, not WSL", display, false, nil, []string{"system"}, true},
+		{"Wayland counts as a display", map[string]string{"WAYLAND_DISPLAY": "wayland-0"}, false, nil, []string{"system"}, true},
+		{"under WSL the system's opener needs no DISPLAY", nil, true, []string{"/usr/bin/wslview"}, []string{"/usr/bin/wslview", "system"}, true},
+		{"no display: the system's opener is skipped", map[string]string{"BROWSER": "first"}, false, []string{"first"}, []string{"first"}, false},
+		{"everything fails", map[string]string{"BROWSER": "first", "DISPLAY": ":0"}, true, []string{"first", "/usr/bin/wslview", "system"}, []string{"first", "/usr/bin/wslview", "system"}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := &recorder{failOn: map[string]bool{}}
-			for _, f := range c.fail {
-				r.failOn[f] = true
+			f := &fakes{failOn: map[string]error{}, path: map[string]string{"wslview": "/usr/bin/wslview"}}
+			for _, name := range c.fail {
+				f.failOn[name] = exit1
 			}
-			err := r.opener(c.env, c.wsl).Open(context.Background(), testURL)
+			err := f.opener(c.env, c.wsl).Open(context.Background(), testURL)
 			if (err == nil) != c.wantOK {
-				t.Errorf("err = %v", err)
+				t.Errorf("Open = %v", err)
 			}
-			if !reflect.DeepEqual(r.calls, c.want) {
-				t.Errorf("tried %v, want %v", r.calls, c.want)
+			if got := names(f.calls); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("tried %v, want %v", got, c.want)
 			}
-			if err != nil && !strings.Contains(err.Error(), "tried first") {
-				t.Errorf("the error should list what was tried: %v", err)
+			for _, call := range f.calls {
+				if call[len(call)-1] != testURL {
+					t.Errorf("%v was not given the URL", call)
+				}
 			}
 		})
 	}
 }
 
-func TestOpenerRefusesNonHTTP(t *testing.T) {
-	for _, u := range []string{"file:///etc/passwd", "-remote=evil", "javascript:alert(1)", "", "http://"} {
-		r := &recorder{}
-		if err := r.opener("first", false).Open(context.Background(), u); err == nil {
-			t.Errorf("Open(%q) accepted", u)
+func TestOpenerErrorListsWhatWasTried(t *testing.T) {
+	f := &fakes{failOn: map[string]error{"first": errors.New("exit status 3"), "system": errors.New("xdg-open: not found")}, path: map[string]string{}}
+	err := f.opener(map[string]string{"BROWSER": "first", "DISPLAY": ":0"}, true).Open(context.Background(), testURL)
+	if err == nil {
+		t.Fatal("Open succeeded with nothing working")
+	}
+	for _, want := range []string{`BROWSER command "first" (exit status 3)`, "wslview (not installed", "the system's opener (xdg-open: not found)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
 		}
-		if len(r.calls) != 0 {
-			t.Errorf("Open(%q) ran %v", u, r.calls)
-		}
+	}
+	if strings.Contains(err.Error(), "oauth2/auth") {
+		t.Errorf("the error repeats the URL: %q", err)
+	}
+
+	// Without a display, it says why nothing opened.
+	f = &fakes{}
+	err = f.opener(nil, false).Open(context.Background(), testURL)
+	if err == nil || !strings.Contains(err.Error(), "no graphical display") || len(f.calls) != 0 {
+		t.Errorf("no display: %v, ran %v", err, f.calls)
 	}
 }
 
-// TestOpenerRunsARealCommand uses a small script as BROWSER: it receives
-// the URL as its argument, and its output never reaches the terminal.
-func TestOpenerRunsARealCommand(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "opened")
-	script := filepath.Join(dir, "browser.sh")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\necho noise\necho noise >&2\nprintf '%s' \"$1\" > "+out+"\n"), 0o700); err != nil {
-		t.Fatal(err)
+func TestOpenerRefusesWhatIsNotAWebAddress(t *testing.T) {
+	for _, u := range []string{
+		"file:///etc/passwd",
+		"-remote=evil",
+		"--new-window=https://x",
+		"javascript:alert(1)",
+		"",
+		"http://",
+		"https:evil.example",
+		"http://host/\npath",
+		"https://host/ x",
+		"https://hóst/",
+		"ftp://example.com/",
+		" https://example.com/",
+	} {
+		f := &fakes{}
+		if err := f.opener(map[string]string{"BROWSER": "first", "DISPLAY": ":0"}, true).Open(context.Background(), u); err == nil || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("Open(%q) = %v; want a refusal", u, err)
+		}
+		if len(f.calls) != 0 {
+			t.Errorf("Open(%q) ran %v before refusing", u, f.calls)
+		}
 	}
-	failing := filepath.Join(dir, "broken.sh")
-	if err := os.WriteFile(failing, []byte("#!/bin/sh\nexit 3\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	o := Opener{
-		Getenv: func(k string) string {
-			if k == "BROWSER" {
-				return failing + ":" + script + " %s"
-			}
-			return ""
-		},
-		IsWSL:  func() bool { return false },
-		System: func(string) error { return errors.New("must not be reached") },
-		Grace:  5 * time.Second, // the script ends well within it, so its exit status decides
-	}
-	if err := o.Open(context.Background(), testURL); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(out)
-	if err != nil || string(got) != testURL {
-		t.Errorf("the browser got %q (%v), want the URL", got, err)
+	f := &fakes{}
+	if err := f.opener(map[string]string{"DISPLAY": ":0"}, false).Open(context.Background(), "HTTP://Example.com/x"); err != nil {
+		t.Errorf("an upper-case scheme: %v", err)
 	}
 }
 
-// TestOpenerDoesNotWaitForALongRunningBrowser: a browser that stays open
-// counts as opened once the grace period passes.
-func TestOpenerDoesNotWaitForALongRunningBrowser(t *testing.T) {
+func TestOpenerStopsWhenTheContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel() // stops the browser
-	script := filepath.Join(t.TempDir(), "stays-open.sh")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec sleep 600\n"), 0o700); err != nil {
-		t.Fatal(err)
+	cancel()
+	f := &fakes{}
+	if err := f.opener(map[string]string{"BROWSER": "first", "DISPLAY": ":0"}, true).Open(ctx, testURL); !errors.Is(err, context.Canceled) {
+		t.Errorf("Open = %v", err)
 	}
+	if len(f.calls) != 0 {
+		t.Errorf("ran %v with a finished context", f.calls)
+	}
+
+	// Ended while a command runs: nothing more is tried.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	f = &fakes{failOn: map[string]error{}}
+	o := f.opener(map[string]string{"BROWSER": "first" + string(os.PathListSeparator) + "second", "DISPLAY": ":0"}, true)
+	o.Start = func(_ context.Context, name string, args ...string) error {
+		f.record(name)
+		cancel()
+		return context.Canceled
+	}
+	if err := o.Open(ctx, testURL); !errors.Is(err, context.Canceled) {
+		t.Errorf("Open = %v", err)
+	}
+	if got := names(f.calls); !reflect.DeepEqual(got, []string{"first"}) {
+		t.Errorf("tried %v after the context ended", got)
+	}
+}
+
+// TestOpenerDoesNotWaitForASlowSystemOpener: xdg-open may wait for the
+// browser it started; Open returns after the grace period anyway.
+func TestOpenerDoesNotWaitForASlowSystemOpener(t *testing.T) {
+	release := make(chan struct{})
+	returned := make(chan struct{})
 	o := Opener{
-		Getenv: func(k string) string {
-			if k == "BROWSER" {
-				return script
-			}
-			return ""
-		},
+		Getenv: func(k string) string { return map[string]string{"DISPLAY": ":0"}[k] },
 		IsWSL:  func() bool { return false },
-		System: func(string) error { return errors.New("must not be reached") },
-		Grace:  20 * time.Millisecond,
+		System: func(string) error {
+			defer close(returned)
+			<-release
+			return nil
+		},
+		Grace: 10 * time.Millisecond,
+		goos:  "linux",
 	}
-	done := make(chan error, 1)
-	go func() { done <- o.Open(ctx, testURL) }()
+	t.Cleanup(func() {
+		close(release)
+		<-returned
+	})
+	if err := o.Open(context.Background(), testURL); err != nil {
+		t.Errorf("Open = %v; a system opener still running counts as opened", err)
+	}
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
+	case <-returned:
+		t.Error("Open returned only after the system opener did")
+	default:
+	}
+}
+
+func TestDetectWSL(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	release := func(s string) func(string) ([]byte, error) {
+		return func(name string) ([]byte, error) {
+			if name != "/proc/sys/kernel/osrelease" {
+				t.Errorf("read %s", name)
+			}
+			if s == "" {
+				return nil, os.ErrNotExist
+			}
+			return []byte(s), nil
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Open blocked on a browser that keeps running")
+	}
+	cases := []struct {
+		name, goos string
+		env        map[string]string
+		osrelease  string
+		want       bool
+	}{
+		{"WSL 2 kernel", "linux", nil, "5.15.153.1-microsoft-standard-WSL2\n", true},
+		{"WSL 1 kernel", "linux", nil, "4.4.0-19041-Microsoft\n", true},
+		{"WSL_DISTRO_NAME", "linux", map[string]string{"WSL_DISTRO_NAME": "Ubuntu"}, "", true},
+		{"plain Linux", "linux", nil, "6.8.0-45-generic\n", false},
+		{"no /proc", "linux", nil, "", false},
+		{"not Linux", "darwin", map[string]string{"WSL_DISTRO_NAME": "Ubuntu"}, "microsoft", false},
+	}
+	for _, c := range cases {
+		if got := detectWSL(c.goos, env(c.env), release(c.osrelease)); got != c.want {
+			t.Errorf("%s: detectWSL = %v", c.name, got)
+		}
+	}
+}
+
+func TestGraphicalSession(t *testing.T) {
+	none := func(string) string { return "" }
+	for goos, want := range map[string]bool{"darwin": true, "windows": true, "linux": false, "freebsd": false} {
+		if got := graphicalSession(goos, none); got != want {
+			t.Errorf("%s without DISPLAY: %v", goos, got)
+		}
+	}
+	if !graphicalSession("linux", func(k string) string { return map[string]string{"DISPLAY": ":1"}[k] }) {
+		t.Error("linux with DISPLAY")
 	}
 }

@@ -8,17 +8,26 @@ import (
 	"unicode"
 )
 
-// DeniedError is the provider's refusal, carried back to the callback as
-// error and error_description instead of a code.
+// Lengths of the provider's text kept in a DeniedError: enough for any real
+// message, too little to flood a screen.
+const (
+	maxErrorLen       = 100
+	maxDescriptionLen = 300
+)
+
+// DeniedError is the provider's refusal: the redirect carried error (for
+// example access_denied) and usually error_description instead of a code.
+// Both fields hold the provider's text without control characters, so they
+// are safe to print; they are not HTML-escaped.
 type DeniedError struct {
-	Err         string // e.g. access_denied
-	Description string
+	Err         string // the error parameter, e.g. "access_denied"
+	Description string // the error_description parameter, may be empty
 }
 
 func (e *DeniedError) Error() string {
-	msg := "authorization was not granted"
+	msg := "the authorization was refused"
 	if e.Err == "access_denied" {
-		msg = "authorization was denied at the provider"
+		msg = "the authorization was denied"
 	}
 	if e.Err != "" {
 		msg += " (" + e.Err + ")"
@@ -29,87 +38,106 @@ func (e *DeniedError) Error() string {
 	return msg
 }
 
-// ErrStateMismatch means a callback carried a state other than the one sent:
-// it belongs to another attempt, or was forged.
-var ErrStateMismatch = errors.New("the state in the URL does not match this authorization: it belongs to another attempt; start again and use the newest link")
+// said is the provider's words in one line, for a page.
+func (e *DeniedError) said() string {
+	if e.Description == "" {
+		return e.Err
+	}
+	return e.Err + ": " + e.Description
+}
 
-// maxPaste bounds what a paste may be: a redirect URL is a few hundred bytes.
+func newDeniedError(errParam, description string) *DeniedError {
+	return &DeniedError{Err: clean(errParam, maxErrorLen), Description: clean(description, maxDescriptionLen)}
+}
+
+// Errors ParsePaste returns; each says what to do.
+var (
+	ErrNothingPasted = errors.New("nothing was pasted: paste the code, or the whole address the browser was sent to")
+	ErrStateMismatch = errors.New("the state in the address does not match this authorization: it comes from another attempt, or was altered; use the address from the newest authorization")
+	ErrNoCode        = errors.New("the address carries no authorization code: paste the address the browser shows after you approve")
+)
+
+// maxPaste bounds a paste: a redirect address is a few hundred bytes.
 const maxPaste = 16 << 10
 
-// ParsePaste takes what a user pasted: a bare code, the whole URL the
-// browser was sent to, or its query string. When it carries a state, that
-// state must match wantState.
+// ParsePaste reads what a user pasted instead of waiting for the redirect: a
+// bare code, the whole address the browser was sent to, or its query string
+// (with or without the leading '?'). When the address carries a state, it
+// must equal wantState. It returns the code, or an error saying what was
+// wrong: ErrNothingPasted, a *DeniedError when the address carries the
+// provider's error, ErrStateMismatch, ErrNoCode, or another clear message.
 func ParsePaste(input, wantState string) (string, error) {
 	s := strings.TrimSpace(input)
 	if s == "" {
-		return "", errors.New("nothing was pasted: paste the code, or the whole URL the browser was sent to")
+		return "", ErrNothingPasted
 	}
 	if len(s) > maxPaste {
-		return "", fmt.Errorf("what was pasted is %d bytes, far longer than a code or a redirect URL: paste only the URL", len(s))
+		return "", fmt.Errorf("what was pasted is %d bytes, far longer than a code or an address: paste only the code, or only the address", len(s))
 	}
-	query, isQuery := queryOf(s)
+	query, isQuery, err := pastedQuery(s)
+	if err != nil {
+		return "", err
+	}
 	if !isQuery {
-		if strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-			return "", errors.New("a code has no spaces or control characters: paste just the code, or the whole URL")
+		if !validCode(s) {
+			return "", errors.New("what was pasted is neither a code nor an address: a code is one word of letters, digits and punctuation; paste just the code, or the whole address")
 		}
 		return s, nil
 	}
 	v, err := url.ParseQuery(query)
 	if err != nil {
-		return "", errors.New("the pasted URL's query cannot be read: paste the whole URL exactly as the browser shows it")
+		return "", errors.New("the address's query cannot be read (a malformed %-escape or a ';'): paste the address exactly as the browser shows it")
+	}
+	if states, ok := v["state"]; ok && (len(states) != 1 || !StatesEqual(states[0], wantState)) {
+		return "", ErrStateMismatch
 	}
 	if e := v.Get("error"); e != "" {
-		if st := v.Get("state"); st != "" && !StatesEqual(st, wantState) {
-			return "", ErrStateMismatch
-		}
-		return "", &DeniedError{Err: clean(e, 100), Description: clean(v.Get("error_description"), 300)}
-	}
-	if st, ok := v["state"]; ok && (len(st) != 1 || !StatesEqual(st[0], wantState)) {
-		return "", ErrStateMismatch
+		return "", newDeniedError(e, v.Get("error_description"))
 	}
 	codes := v["code"]
 	switch {
 	case len(codes) == 0 || codes[0] == "":
-		return "", errors.New("the pasted URL has no code: paste the URL the browser shows after you approve")
+		return "", ErrNoCode
 	case len(codes) > 1:
-		return "", errors.New("the pasted URL has more than one code: paste the URL the browser was sent to, unchanged")
+		return "", errors.New("the address carries more than one code: paste the address the browser was sent to, unchanged")
+	case !validCode(codes[0]):
+		return "", errors.New("the code in the address holds spaces or control characters, which a code never has: paste the address exactly as the browser shows it")
 	}
 	return codes[0], nil
 }
 
-// queryOf finds the query in a pasted URL or query string.
-func queryOf(s string) (string, bool) {
-	if strings.Contains(s, "://") {
-		if u, err := url.Parse(s); err == nil {
-			return u.RawQuery, true
+// pastedQuery finds the query in a pasted address or query string, and
+// reports whether the paste is one; a paste that is neither is a bare code.
+// Whitespace inside an address is dropped: an address has none, and a paste
+// from a wrapped line brings line breaks with it.
+func pastedQuery(s string) (query string, isQuery bool, err error) {
+	compact := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
 		}
-		if i := strings.IndexByte(s, '?'); i >= 0 {
-			return s[i+1:], true
+		return r
+	}, s)
+	if strings.Contains(compact, "://") {
+		if u, err := url.Parse(compact); err == nil {
+			return u.RawQuery, true, nil
 		}
-		return "", true
+		// An address url.Parse refuses (a mangled host, say) may still
+		// carry a readable query.
 	}
-	s = strings.TrimPrefix(s, "?")
-	if strings.Contains(s, "=") {
-		return s, true
+	if i := strings.IndexByte(compact, '?'); i >= 0 {
+		q, _, _ := strings.Cut(compact[i+1:], "#")
+		return q, true, nil
 	}
-	return "", false
-}
-
-// clean makes text from a URL safe to show: no control characters (escape
-// sequences among them) and a bounded length.
-func clean(s string, limit int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == limit {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
-		n++
+	if strings.Contains(compact, "://") {
+		return "", false, errors.New("the pasted address cannot be read: paste it exactly as the browser shows it")
 	}
-	return b.String()
+	// A query string without its '?', told from a code that merely holds
+	// '=' (base64 padding) by the parameters a redirect carries.
+	if strings.Contains(compact, "=") {
+		v, _ := url.ParseQuery(compact)
+		if v.Has("code") || v.Has("state") || v.Has("error") {
+			return compact, true, nil
+		}
+	}
+	return "", false, nil
 }

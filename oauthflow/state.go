@@ -1,8 +1,3 @@
-// Package oauthflow catches an OAuth 2.0 grant code for a command-line
-// program: a random state, a loopback listener for the redirect (RFC 8252,
-// section 7.3), a browser opener that never writes into the terminal, and a
-// parser for a code or redirect URL the user pastes instead. It knows
-// nothing of terminals or of any particular provider.
 package oauthflow
 
 import (
@@ -12,18 +7,21 @@ import (
 	"fmt"
 )
 
-// NewState returns 32 random bytes, base64url without padding: unguessable,
-// and safe in a URL as it is.
+// stateBytes is the state's entropy: 256 bits cannot be guessed.
+const stateBytes = 32
+
+// NewState returns a fresh state: 32 bytes from crypto/rand, base64url
+// without padding, so it goes into a URL as it is.
 func NewState() (string, error) {
-	b := make([]byte, 32)
+	b := make([]byte, stateBytes)
 	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("make state: %w", err)
+		return "", fmt.Errorf("make a random state: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// StatesEqual compares two states in constant time, so the comparison does
-// not tell an attacker how much of a guess was right.
+// StatesEqual reports whether two states are equal, in constant time, so the
+// time a comparison takes tells a forger nothing about how close a guess was.
 func StatesEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }

@@ -145,7 +145,7 @@ func New(cfg Config) Model {
 	h.Styles.Ellipsis = st.Help
 	m := Model{
 		cfg: cfg, ctx: cfg.Context, keys: DefaultKeyMap(), styles: st, help: h,
-		spin:    spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(st.Focused)),
+		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(st.Focused)),
 		width:   100,
 		height:  30,
 		sandbox: cfg.Sandbox,
@@ -585,7 +585,8 @@ func (m Model) stepKeys() []key.Binding {
 		if m.auth.pasting {
 			return nil
 		}
-		keys := []key.Binding{k.Copy, k.Open, k.Paste}
+		// o (open again) is in the full help: the browser opened already.
+		keys := []key.Binding{k.Copy, k.Paste}
 		if m.sandbox != nil {
 			keys = append(keys, k.Approve)
 		}

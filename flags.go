@@ -2,8 +2,11 @@ package main
 
 import (
 	"flag"
+	"log/slog"
 	"strings"
+	"time"
 
+	"hootwire/api"
 	"hootwire/setup"
 )
 
@@ -24,6 +27,7 @@ type options struct {
 	configDir        string
 	debugLog         string
 	resume           bool
+	timeout          time.Duration
 }
 
 // stringList is a repeatable flag.
@@ -50,6 +54,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.code, "code", "", "a grant code obtained elsewhere: skips the browser and the listener")
 	fs.StringVar(&o.configDir, "config-dir", "", "where progress and tokens are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600)")
+	fs.DurationVar(&o.timeout, "timeout", 0, "how long one request may take (default 30s; 60s to create the instance)")
 	fs.BoolVar(&o.resume, "resume", false, "continue the newest unfinished setup for the base URL, where it stopped")
 }
 
@@ -79,4 +84,13 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// apiOptions are the client's options for this run.
+func (o *options) apiOptions(debug *slog.Logger) api.Options {
+	opts := api.Options{Debug: debug, UserAgent: "hootwire/" + version()}
+	if o.timeout > 0 {
+		opts.Timeout, opts.CreateTimeout = o.timeout, o.timeout
+	}
+	return opts
 }

@@ -121,13 +121,13 @@ func scripted(ctx context.Context, o options, e env, say progress) (err error) {
 
 	var proc *setup.Procedure
 	if o.resume {
-		proc, err = resumeScripted(st, in, logger, say)
+		proc, err = resumeScripted(o, st, in, logger, say)
 	} else {
 		var client *api.Client
 		if err = in.Validate(); err != nil {
 			return err
 		}
-		if client, err = api.New(in.BaseURL, in.UserSecret, in.OrgSecret, api.Options{Debug: logger, UserAgent: "hootwire/" + version()}); err != nil {
+		if client, err = api.New(in.BaseURL, in.UserSecret, in.OrgSecret, o.apiOptions(logger)); err != nil {
 			return usageError{err.Error()}
 		}
 		proc, err = setup.New(client, in, setup.Options{Saver: st})
@@ -191,7 +191,7 @@ func fillDemo(in *setup.Inputs) {
 }
 
 // resumeScripted continues the newest unfinished session for the base URL.
-func resumeScripted(st *store.Store, in setup.Inputs, logger *slog.Logger, say progress) (*setup.Procedure, error) {
+func resumeScripted(o options, st *store.Store, in setup.Inputs, logger *slog.Logger, say progress) (*setup.Procedure, error) {
 	entries, aside, err := st.List()
 	for _, a := range aside {
 		say.say("%s", a)
@@ -217,7 +217,7 @@ func resumeScripted(st *store.Store, in setup.Inputs, logger *slog.Logger, say p
 	if len(ps) > 0 {
 		return nil, ps
 	}
-	client, err := api.New(base, in.UserSecret, in.OrgSecret, api.Options{Debug: logger, UserAgent: "hootwire/" + version()})
+	client, err := api.New(base, in.UserSecret, in.OrgSecret, o.apiOptions(logger))
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/term"
 
-	"hootwire/api"
 	"hootwire/oauthflow"
 	"hootwire/sandbox"
 	"hootwire/setup"
@@ -47,7 +46,7 @@ func runWizard(ctx context.Context, o options, e env) int {
 		Context:    ctx,
 		Store:      st,
 		Resume:     o.resume,
-		APIOptions: api.Options{Debug: logger, UserAgent: "hootwire/" + version()},
+		APIOptions: o.apiOptions(logger),
 		Prefill:    o.inputs(e.getenv),
 		NoBrowser:  o.noBrowser,
 		Color:      e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb",

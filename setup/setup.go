@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -377,7 +378,14 @@ func (p *Procedure) Delete(ctx context.Context) error {
 		return nil
 	}
 	if err := p.client.DeleteInstance(ctx, id); err != nil {
-		return err
+		// A 404 may mean it is gone already (an earlier attempt deleted it
+		// and only the answer was lost): a read tells.
+		if api.StatusCode(err) != http.StatusNotFound {
+			return err
+		}
+		if _, gerr := p.client.GetInstance(ctx, id); api.StatusCode(gerr) != http.StatusNotFound {
+			return err
+		}
 	}
 	return p.record(StageDeleted, func(s *Session) { s.Token = "" })
 }

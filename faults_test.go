@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"hootwire/sandbox"
+	"hootwire/store"
+)
+
+// causes is what a scripted run's message must say for each fault.
+var causes = map[string]string{
+	"500": "HTTP 500", "502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "429 with Retry-After": "HTTP 429",
+	"401": "HTTP 401", "403": "HTTP 403", "404": "HTTP 404", "400 with the platform's JSON": "Bad request: something is off",
+	"slow past the time-out": "did not answer in time", "dropped before the request": "no answer from",
+	"dropped after the request": "no answer from", "malformed JSON": "not the expected JSON",
+	"HTML error page": "not the platform's JSON", "empty body with 200": "empty body",
+	"400 spent grant code": "already been used", "400 expired grant code": "has expired",
+}
+
+// faultTimes makes every attempt meet the fault: hootwire makes three, and
+// Go's transport resends an idempotent request once on a dropped connection.
+const faultTimes = 6
+
+// The calls of the matrix, with the name the messages give them.
+var matrixCalls = []struct {
+	op   sandbox.Op
+	name string
+}{
+	{sandbox.OpOAuthURL, "get redirect URL"},
+	{sandbox.OpListInstances, "check account"},
+	{sandbox.OpCreateInstance, "create instance"},
+	{sandbox.OpPatchInstance, "update instance"},
+	{sandbox.OpGetInstance, "read instance"},
+}
+
+// expectedExit is the documented status for a scripted run meeting the
+// fault on the call: 4 when the API answered with a refusal, 5 when no
+// answer came, 0 when hootwire recovers by itself.
+func expectedExit(op sandbox.Op, kind string) int {
+	answered := map[string]bool{"slow past the time-out": false, "dropped before the request": false, "dropped after the request": false}
+	noAnswer := false
+	if v, ok := answered[kind]; ok && !v {
+		noAnswer = true
+	}
+	switch op {
+	case sandbox.OpListInstances:
+		// The account check reads only the status.
+		if kind == "malformed JSON" || kind == "empty body with 200" {
+			return exitOK
+		}
+	case sandbox.OpCreateInstance:
+		switch kind {
+		case "dropped after the request", "malformed JSON", "empty body with 200":
+			return exitOK // the instance was made: found again by its tag
+		}
+		// Never retried; when it may have been spent, a fresh
+		// authorization is what is needed.
+		return exitAPI
+	}
+	if noAnswer {
+		return exitNetwork
+	}
+	return exitAPI
+}
+
+// TestFaultMatrixScripted runs the scripted mode into every fault on every
+// call, then again once the fault is gone.
+func TestFaultMatrixScripted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the fault matrix takes a minute")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range matrixCalls {
+		for _, row := range sandbox.Catalog(call.op, faultTimes) {
+			t.Run(call.name+"/"+row.Name, func(t *testing.T) {
+				t.Parallel()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				sb, err := sandbox.Start(ctx, "", sandbox.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sb.Close()
+				vars := map[string]string{
+					"OC_BASE_URL": sb.BaseURL, "OC_USER_SECRET": sandbox.DemoUserSecret, "OC_ORG_SECRET": sandbox.DemoOrgSecret,
+					"HOOTSUITE_CLIENT_ID": sandbox.DemoClientID, "HOOTSUITE_CLIENT_SECRET": sandbox.DemoClientSecret,
+					"HOOTSUITE_CALLBACK_URL": fmt.Sprintf("http://localhost:%d/callback", freePort(t)),
+					"HOOTWIRE_CONFIG_DIR":    t.TempDir(),
+					"BROWSER":                "/usr/bin/env HOOTWIRE_TEST_BROWSER=allow " + self,
+				}
+				e := func(stdout, stderr *bytes.Buffer) env {
+					return env{stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
+				}
+				sb.InjectFault(row.Fault)
+				var stdout, stderr bytes.Buffer
+				code := run(ctx, []string{"--non-interactive", "--json", "--timeout", "500ms"}, e(&stdout, &stderr))
+				want := expectedExit(call.op, row.Name)
+				if code != want {
+					t.Fatalf("exit %d, want %d\n%s", code, want, stderr.String())
+				}
+				if want != exitOK {
+					msg := stderr.String()
+					if !strings.Contains(msg, call.name) || !strings.Contains(msg, causes[row.Name]) {
+						t.Errorf("the message should name %q and %q:\n%s", call.name, causes[row.Name], msg)
+					}
+				}
+				all := sb.Instances()
+				if len(all) > 1 {
+					t.Fatalf("%d instances: never a second one", len(all))
+				}
+				st, _ := store.Open(vars["HOOTWIRE_CONFIG_DIR"])
+				entries, _, _ := st.List()
+				if len(all) == 1 {
+					kept := false
+					for _, en := range entries {
+						kept = kept || en.Session.InstanceID == all[0].ID && en.Session.Token == all[0].Token
+					}
+					if !kept {
+						t.Fatalf("instance %d exists but its id and token were not kept", all[0].ID)
+					}
+				}
+				if want == exitOK {
+					return
+				}
+				// Once the fault is gone, the setup finishes, with one instance.
+				sb.ClearFaults()
+				args := []string{"--non-interactive", "--json"}
+				if _, ok := store.Unfinished(entries, sb.BaseURL); ok {
+					args = append(args, "--resume")
+				}
+				stdout.Reset()
+				stderr.Reset()
+				if code := run(ctx, args, e(&stdout, &stderr)); code != exitOK {
+					t.Fatalf("after the fault: exit %d\n%s", code, stderr.String())
+				}
+				if all := sb.Instances(); len(all) != 1 || all[0].Patches < 1 {
+					t.Errorf("after the fault: %+v", all)
+				}
+			})
+		}
+	}
+}

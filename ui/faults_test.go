@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"hootwire/sandbox"
+)
+
+// wizardFaultTimes makes every attempt meet the fault (three of hootwire's,
+// each possibly resent once by Go's transport on a dropped connection).
+const wizardFaultTimes = 6
+
+// TestFaultMatrixWizard meets every fault of the sandbox's catalogue on
+// every call in the wizard: the error shows on the step where it happened,
+// with the action that fits, and the wizard recovers once the fault is gone.
+func TestFaultMatrixWizard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the fault matrix takes a while")
+	}
+	calls := []struct {
+		op    sandbox.Op
+		name  string
+		step  Step
+		reach func(d *driver)          // drive up to the call, which then fails
+		retry func(d *driver, m Model) // act on the error once the fault is gone
+		done  func(Model) bool
+		after int // instances in the end
+	}{
+		{sandbox.OpListInstances, "account check", StepAccount,
+			func(d *driver) {
+				d.press("enter")
+				d.until("the account step", atStep(StepAccount))
+				d.press("enter", "enter")
+			},
+			func(d *driver, _ Model) { d.press("enter") },
+			func(m Model) bool { return m.step == StepApp }, 0},
+		{sandbox.OpOAuthURL, "redirect URL", StepAuthorize,
+			func(d *driver) { toAuthorizeNoWait(d) },
+			func(d *driver, _ Model) { d.press("enter") },
+			func(m Model) bool { return m.step == StepCreate }, 0},
+		{sandbox.OpCreateInstance, "create", StepCreate,
+			func(d *driver) {
+				toAuthorize(d)
+				d.until("the create step", atStep(StepCreate))
+				d.press("enter")
+			},
+			func(d *driver, m Model) {
+				if strings.Contains(m.errHint, "authorize afresh") {
+					d.press("a")
+					d.until("the create step again", atStep(StepCreate))
+				}
+				d.press("enter")
+			},
+			func(m Model) bool { return m.create.instance != nil }, 1},
+		{sandbox.OpPatchInstance, "patch", StepFinish, toFinish,
+			func(d *driver, _ Model) { d.press("enter") },
+			func(m Model) bool { return m.finish.ok }, 1},
+		{sandbox.OpGetInstance, "read back", StepFinish, toFinish,
+			func(d *driver, _ Model) { d.press("enter") },
+			func(m Model) bool { return m.finish.ok }, 1},
+		{sandbox.OpDeleteInstance, "delete", StepRegister,
+			func(d *driver) {
+				toInstance(d)
+				d.press("enter")
+				d.until("the register step", atStep(StepRegister))
+				d.press("ctrl+c", "d", "y")
+			},
+			func(d *driver, _ Model) { d.press("ctrl+c", "d", "y") },
+			func(m Model) bool { return m.done }, 0},
+	}
+	for _, call := range calls {
+		for _, row := range sandbox.Catalog(call.op, wizardFaultTimes) {
+			t.Run(call.name+"/"+row.Name, func(t *testing.T) {
+				t.Parallel()
+				e := newTestEnv(t)
+				e.cfg.APIOptions.Timeout = 300 * time.Millisecond
+				e.cfg.APIOptions.CreateTimeout = 300 * time.Millisecond
+				d := newDriver(t, New(e.cfg), 100, 30)
+				e.sb.InjectFault(row.Fault)
+				call.reach(d)
+				d.until("the call's outcome", func(m Model) bool { return m.err != nil || call.done(m) })
+				if m := d.m; m.err != nil {
+					if m.step != call.step {
+						t.Fatalf("the error shows on %v, not on the step of the call (%v)", m.step, call.step)
+					}
+					view := m.View().Content
+					if m.errHint == "" || !strings.Contains(stable(view), "Error: ") {
+						t.Fatalf("no error with an action on screen:\n%s", view)
+					}
+					if len(e.sb.Instances()) > 1 {
+						t.Fatal("a second instance")
+					}
+					if all := e.sb.Instances(); len(all) == 1 && (m.proc == nil || m.proc.Session().InstanceID != all[0].ID || m.proc.Session().Token != all[0].Token) {
+						t.Fatal("the instance exists but the wizard lost its id or token")
+					}
+					e.sb.ClearFaults()
+					call.retry(d, m)
+					d.until("recovery", call.done)
+				}
+				if n := len(e.sb.Instances()); n != call.after {
+					t.Errorf("%d instances in the end, want %d", n, call.after)
+				}
+			})
+		}
+	}
+}
+
+func toAuthorizeNoWait(d *driver) {
+	d.press("enter")
+	d.until("the account step", atStep(StepAccount))
+	d.press("enter", "enter")
+	d.until("the app step", atStep(StepApp))
+	d.press("enter", "enter", "enter", "enter", "enter", "enter")
+}
+
+func toInstance(d *driver) {
+	toAuthorize(d)
+	d.until("the create step", atStep(StepCreate))
+	d.press("enter")
+	d.until("the instance", func(m Model) bool { return m.create.instance != nil })
+}
+
+func toFinish(d *driver) {
+	toInstance(d)
+	d.press("enter")
+	d.until("the register step", atStep(StepRegister))
+	d.press("enter")
+}

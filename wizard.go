@@ -7,6 +7,7 @@ import (
 	"os"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"golang.org/x/term"
 
 	"hootwire/oauthflow"
@@ -61,7 +62,11 @@ func runWizard(ctx context.Context, o options, e env) int {
 		defer srv.Close()
 		cfg.Sandbox = srv
 	}
-	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stderr))
+	// The colour profile comes from the environment alone: full detection
+	// runs `tmux info` twice inside tmux, which delays the first frame by
+	// some 80 ms and only tells whether tmux passes 24-bit colour through.
+	profile := colorprofile.Env(os.Environ())
+	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stderr), tea.WithColorProfile(profile))
 	final, err := p.Run()
 	m, _ := final.(ui.Model)
 	if res, ok := m.Result(); ok {

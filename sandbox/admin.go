@@ -20,8 +20,10 @@ func (s *Sandbox) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		methods = "GET, HEAD"
 	case "/_sandbox/auto-approve":
 		methods = "POST"
+	case "/_sandbox/stats":
+		methods = "GET"
 	default:
-		writeError(w, http.StatusNotFound, "No admin endpoint at "+r.URL.Path+": use /_sandbox/faults, /_sandbox/instances or /_sandbox/auto-approve.", "")
+		writeError(w, http.StatusNotFound, "No admin endpoint at "+r.URL.Path+": use /_sandbox/faults, /_sandbox/instances, /_sandbox/auto-approve or /_sandbox/stats.", "")
 		return
 	}
 	if !strings.Contains(", "+methods+",", ", "+r.Method+",") {
@@ -40,6 +42,8 @@ func (s *Sandbox) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case "/_sandbox/faults DELETE":
 		s.ClearFaults()
 		writeJSON(w, http.StatusOK, map[string]int{"active": 0})
+	case "/_sandbox/stats GET":
+		writeJSON(w, http.StatusOK, s.Stats())
 	case "/_sandbox/instances GET", "/_sandbox/instances HEAD":
 		writeJSON(w, http.StatusOK, s.Instances())
 	case "/_sandbox/auto-approve POST":

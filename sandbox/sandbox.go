@@ -92,6 +92,11 @@ type Sandbox struct {
 	codes       map[string]grant
 	faults      []*activeFault
 	webhookURL  string
+
+	// Time spent answering the platform and Hootsuite routes: the floor
+	// under any client's own time (GET /_sandbox/stats).
+	served       int64
+	servingNanos int64
 }
 
 // instance is the stored state of one connector instance.
@@ -208,8 +213,10 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case p == APIPath || hasPathPrefix(p, APIPath):
+		defer s.count(time.Now())
 		s.servePlatform(w, r)
 	case hasPathPrefix(p, "/hootsuite"):
+		defer s.count(time.Now())
 		s.serveHootsuite(w, r)
 	case hasPathPrefix(p, "/_sandbox"):
 		s.serveAdmin(w, r)
@@ -218,6 +225,27 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, http.StatusNotFound, "No resource found at "+p+". The platform API is under "+APIPath+".", "")
 	}
+}
+
+func (s *Sandbox) count(start time.Time) {
+	d := time.Since(start)
+	s.mu.Lock()
+	s.served++
+	s.servingNanos += int64(d)
+	s.mu.Unlock()
+}
+
+// Stats is how much the sandbox has answered, and how long that took it.
+type Stats struct {
+	Requests     int64 `json:"requests"`
+	ServingNanos int64 `json:"servingNanos"`
+}
+
+// Stats reports the requests answered so far and the time spent on them.
+func (s *Sandbox) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Stats{Requests: s.served, ServingNanos: s.servingNanos}
 }
 
 // hasPathPrefix reports whether p is prefix itself or below it.

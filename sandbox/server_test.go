@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -234,5 +235,32 @@ func waitForNoServerGoroutines(t *testing.T) {
 			t.Fatalf("goroutines still running after Close:\n%s", strings.Join(left, "\n\n"))
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestStatsCountThePlatformsAnswers(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), "", sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	for i := 0; i < 3; i++ {
+		resp, err := http.Get(sb.BaseURL + "/instances")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(sb.URL + "/_sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st sandbox.Stats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Requests != 3 || st.ServingNanos <= 0 {
+		t.Errorf("stats = %+v, want 3 requests and their time (admin calls not counted)", st)
 	}
 }

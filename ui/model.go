@@ -569,7 +569,12 @@ func (m Model) helpKeys() keyHelp {
 	if m.step > StepTarget && !m.instanceExists() {
 		short = append(short, k.Back)
 	}
-	short = append(short, k.Help, k.Quit)
+	if !m.typing() {
+		// In a text field ? is text (a URL may hold one), so it cannot
+		// open the full help there, and the help line does not offer it.
+		short = append(short, k.Help)
+	}
+	short = append(short, k.Quit)
 	full := [][]key.Binding{short, {k.NextField, k.PrevField, k.Copy, k.Open, k.Paste, k.Reveal}}
 	return keyHelp{short: short, full: full}
 }

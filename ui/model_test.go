@@ -437,3 +437,22 @@ func TestResumeOfferContinuesTheSavedSetup(t *testing.T) {
 		t.Errorf("sandbox = %+v", all)
 	}
 }
+
+func TestHelpKeyWhereItWorks(t *testing.T) {
+	e := newTestEnv(t)
+	d := newDriver(t, New(e.cfg), 100, 30)
+	d.press("?")
+	if !d.m.help.ShowAll || !strings.Contains(d.m.View().Content, "next field") {
+		t.Fatalf("? should show all keys on the target list:\n%s", d.m.View().Content)
+	}
+	d.press("?", "enter")
+	d.until("the account step", atStep(StepAccount))
+	if strings.Contains(d.m.View().Content, "? all keys") {
+		t.Error("in a text field ? is text: the help line must not offer it")
+	}
+	before := d.m.account.fields[0].input.Value()
+	d.press("?")
+	if d.m.account.fields[0].input.Value() != before+"?" {
+		t.Error("? should be typed into the field")
+	}
+}

@@ -505,16 +505,19 @@ func (m Model) render() (string, *tea.Cursor) {
 	body = strings.Join(bodyLines, "\n")
 	gap := max(0, room-len(bodyLines))
 	screen := top + "\n\n" + body + strings.Repeat("\n", gap+1) + bottom
+	// No line may be wider than the window: a long URL is cut, not wrapped
+	// by the terminal into the lines below it.
+	framed := st.Frame.MaxWidth(m.width).Render(screen)
 	if cur != nil {
 		c := *cur
 		c.Position.X += 1 // the frame's left padding
 		c.Position.Y += headerLines
-		if c.Position.Y >= headerLines+len(bodyLines) {
-			return st.Frame.Render(screen), nil
+		if c.Position.Y >= headerLines+len(bodyLines) || c.Position.X >= m.width {
+			return framed, nil
 		}
 		cur = &c
 	}
-	return st.Frame.Render(screen), cur
+	return framed, cur
 }
 
 func (m Model) quitQuestion() string {

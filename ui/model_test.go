@@ -456,3 +456,28 @@ func TestHelpKeyWhereItWorks(t *testing.T) {
 		t.Error("? should be typed into the field")
 	}
 }
+
+func TestSmallestWindowKeepsTheLayout(t *testing.T) {
+	for _, s := range walkScreens(t, 60, 20) {
+		t.Run(s.name, func(t *testing.T) {
+			view := stable(s.m.View().Content)
+			lines := strings.Split(view, "\n")
+			if len(lines) > 20 {
+				t.Errorf("%d lines in a 20-line window", len(lines))
+			}
+			for _, l := range lines {
+				if w := ansi.StringWidth(l); w > 60 {
+					t.Errorf("a line %d wide in a 60-column window: %q", w, l)
+				}
+			}
+			if !strings.Contains(view, "Step ") || !strings.Contains(lines[len(lines)-1], " • ") {
+				t.Errorf("the step header and the help must stay:\n%s", view)
+			}
+		})
+	}
+	e := newTestEnv(t)
+	d := newDriver(t, New(e.cfg), 60, 20)
+	toAuthorize(d)
+	d.until("the create step", atStep(StepCreate))
+	golden.RequireEqual(t, stable(d.m.View().Content))
+}

@@ -290,7 +290,7 @@ func (m Model) viewAuthorize(w int) (string, *tea.Cursor) {
 	lines = append(lines, st.Label.Render("Authorization URL")+st.Muted.Render("  (c copies, o opens)"))
 	lines = append(lines, st.URL.Render(wrapHard(a.url, w)))
 	if u, err := url.Parse(a.url); err == nil && u.Query().Get("redirect_uri") != "" {
-		lines = append(lines, st.Muted.Render("Hootsuite will send the browser back to "+u.Query().Get("redirect_uri")))
+		lines = append(lines, st.Muted.Render(wrap("Hootsuite will send the browser back to "+u.Query().Get("redirect_uri"), w)))
 	}
 	lines = append(lines, "")
 	left := a.deadline.Sub(m.cfg.Now()).Round(time.Second)
@@ -310,12 +310,12 @@ func (m Model) viewAuthorize(w int) (string, *tea.Cursor) {
 		}
 		return strings.Join(lines, "\n"), cur
 	case a.listening:
-		lines = append(lines, m.spin.View()+fmt.Sprintf(" Waiting for Hootsuite to send the grant code to %s (%s left)", m.proc.Session().CallbackURL, formatLeft(left)))
+		lines = append(lines, m.spin.View()+" "+wrap(fmt.Sprintf("Waiting for Hootsuite to send the grant code to %s (%s left)", m.proc.Session().CallbackURL, formatLeft(left)), w-2))
 	case m.err == nil:
 		lines = append(lines, m.spin.View()+" Starting the local listener…")
 	}
 	if a.browser != "" {
-		lines = append(lines, st.Muted.Render(a.browser))
+		lines = append(lines, st.Muted.Render(wrap(a.browser, w)))
 	}
 	lines = append(lines, "", st.Muted.Render(wrap("Browser on another machine? Press p and paste the URL it lands on."+m.sandboxApproveHint(), w)))
 	return strings.Join(lines, "\n"), nil

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"net/url"
 	"fmt"
 	"strings"
 
@@ -176,6 +177,11 @@ func (m Model) viewTarget(w int) (string, *tea.Cursor) {
 			}
 		case "custom":
 			label = "Another URL…"
+		default:
+			// The host says which tenant; every preset ends in /elements/api-v2.
+			if u, err := url.Parse(o); err == nil {
+				label = u.Host
+			}
 		}
 		if i == 1 {
 			label += "  (the doc's host)"

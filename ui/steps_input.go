@@ -2,8 +2,8 @@ package ui
 
 import (
 	"errors"
-	"net/url"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,10 +9,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
+	"unicode"
 
 	"hootwire/api"
 	"hootwire/oauthflow"
+	"hootwire/redact"
 	"hootwire/sandbox"
 	"hootwire/setup"
 	"hootwire/store"
@@ -34,7 +39,7 @@ func exitFor(ctx context.Context, err error) int {
 		return exitAuthorize
 	case api.IsNetwork(err):
 		return exitNetwork
-	case errors.As(err, &apiErr), errors.As(err, &decodeErr), errors.Is(err, setup.ErrNeedsAuthorization):
+	case errors.As(err, &apiErr), errors.As(err, &decodeErr), errors.Is(err, setup.ErrNeedsAuthorization), errors.Is(err, setup.ErrNotKept):
 		return exitAPI
 	}
 	return exitFailure
@@ -92,12 +97,57 @@ func runScripted(ctx context.Context, o options, e env) int {
 	say := progress{e.stderr}
 	err := scripted(ctx, o, e, say)
 	if err != nil {
-		say.say("%v", err)
+		// Errors pass through the redactor: a URL in one (a callback with
+		// its code) must not print a secret.
+		red := redact.New(e.getenv("OC_USER_SECRET"), e.getenv("OC_ORG_SECRET"), e.getenv("HOOTSUITE_CLIENT_SECRET"), o.code)
+		say.say("%s", red.String(err.Error()))
 	}
 	return exitFor(ctx, err)
 }
 
+// resumeCommand is the command that continues a stopped setup.
+func resumeCommand(o options, base string) string {
+	cmd := "hootwire --non-interactive --resume --base-url " + base
+	if o.configDir != "" {
+		cmd += " --config-dir " + o.configDir
+	}
+	return cmd
+}
+
+// readCode takes --code -: the grant code from standard input, so that it
+// stays out of the process list and the shell's history.
+func readCode(o *options, stdin io.Reader) error {
+	if o.code != "-" {
+		return nil
+	}
+	if stdin == nil {
+		return usageError{"--code -: no standard input to read the code from"}
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 16<<10)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return usageError{fmt.Sprintf("--code -: read the code from standard input: %v", err)}
+	}
+	line = strings.TrimSpace(line)
+	if i := strings.IndexByte(line, '?'); i >= 0 || strings.Contains(line, "code=") {
+		// A redirected URL or its query: its state belongs to the
+		// authorization made elsewhere, so only the code is taken.
+		q, err := url.ParseQuery(line[i+1:])
+		if err != nil || len(q["code"]) != 1 {
+			return usageError{"--code -: the URL on standard input has no single code: give the code, or the whole URL the browser landed on"}
+		}
+		line = q.Get("code")
+	}
+	if line == "" || strings.ContainsFunc(line, unicode.IsSpace) {
+		return usageError{"--code -: standard input holds no code: give the code, or the whole URL the browser landed on"}
+	}
+	o.code = line
+	return nil
+}
+
 func scripted(ctx context.Context, o options, e env, say progress) (err error) {
+	if err := readCode(&o, e.stdin); err != nil {
+		return err
+	}
 	in := o.inputs(e.getenv)
 	var sb *sandbox.Server
 	if o.sandbox {
@@ -130,14 +180,17 @@ func scripted(ctx context.Context, o options, e env, say progress) (err error) {
 		if client, err = api.New(in.BaseURL, in.UserSecret, in.OrgSecret, o.apiOptions(logger)); err != nil {
 			return usageError{err.Error()}
 		}
-		proc, err = setup.New(client, in, setup.Options{Saver: st})
+		proc, err = setup.New(client, in, setup.Options{Saver: saverFor(st, sb)})
 	}
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if s := proc.Session(); err != nil && s.Stage >= setup.StageCreated && s.Stage < setup.StagePatched {
-			say.say("instance %d exists and is saved in %s; finish it with: hootwire --non-interactive --resume --base-url %s", s.InstanceID, st.Path(s.ID), s.BaseURL)
+		if s := proc.Session(); err != nil && sb == nil && s.CreateSent && s.Stage < setup.StageCreated && !errors.Is(err, setup.ErrNeedsAuthorization) {
+			say.say("the create got no clear answer and the instance may exist; run %s to look for it before anything else", resumeCommand(o, s.BaseURL))
+		}
+		if s := proc.Session(); err != nil && sb == nil && s.Stage >= setup.StageCreated && s.Stage < setup.StagePatched && !errors.Is(err, setup.ErrNotSaved) {
+			say.say("instance %d exists and is saved in %s; finish it with: %s", s.InstanceID, st.Path(s.ID), resumeCommand(o, s.BaseURL))
 		}
 	}()
 
@@ -152,10 +205,20 @@ func scripted(ctx context.Context, o options, e env, say progress) (err error) {
 			}
 		}
 		inst, err := proc.Create(ctx, code)
+		if errors.Is(err, setup.ErrNotSaved) {
+			// The instance exists but could not be saved: its id and token
+			// go to stdout, the only place left to keep them.
+			json.NewEncoder(e.stdout).Encode(map[string]any{"id": inst.ID, "token": inst.Token, "base_url": proc.BaseURL()})
+			return err
+		}
 		if err != nil {
 			return err
 		}
-		say.say("created instance %d (%s); its id and token are saved in %s", inst.ID, inst.Name, st.Path(proc.Session().ID))
+		if sb != nil {
+			say.say("created instance %d (%s) in the sandbox, which ends with this run", inst.ID, inst.Name)
+		} else {
+			say.say("created instance %d (%s); its id and token are saved in %s", inst.ID, inst.Name, st.Path(proc.Session().ID))
+		}
 	}
 	say.say("webhook URL to register on the Hootsuite app (My Apps, the app, Edit, Webhook URL, Save, Send ping webhook): %s", proc.WebhookURL())
 	if proc.Session().Stage < setup.StageRegistered {
@@ -225,6 +288,15 @@ func resumeScripted(o options, st *store.Store, in setup.Inputs, logger *slog.Lo
 	return setup.Resume(client, in, entry.Session, setup.Options{Saver: st})
 }
 
+// saverFor is where a run saves its session: nowhere for the built-in
+// sandbox, whose instances end with the process.
+func saverFor(st *store.Store, sb *sandbox.Server) setup.Saver {
+	if sb != nil {
+		return nil
+	}
+	return st
+}
+
 // authorizeScripted gets the grant code without a terminal: the redirect
 // URL on stderr first, then the browser and the loopback listener.
 func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e env, sb *sandbox.Server, say progress) (string, error) {
@@ -243,7 +315,7 @@ func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e 
 		return "", usageError{err.Error()}
 	}
 	if !needs {
-		return "", usageError{fmt.Sprintf("the callback URL %s is not on this machine, so hootwire cannot catch the code: open the URL above, approve, and run again with --code <the code from the redirected URL>", callback)}
+		return "", usageError{fmt.Sprintf("the callback URL %s is not on this machine, so hootwire cannot catch the code: open the URL above, approve, and run again with --code - and the URL the browser lands on (or its code) on standard input", callback)}
 	}
 	l, err := oauthflow.Listen(ctx, callback, authz.State, oauthflow.ListenOptions{})
 	if err != nil {

@@ -497,3 +497,25 @@ func TestCodeFromElsewhere(t *testing.T) {
 		t.Error("the grant code was echoed")
 	}
 }
+
+func TestCodeFromStandardInput(t *testing.T) {
+	s := newScriptEnv(t)
+	q := url.Values{"response_type": {"code"}, "client_id": {sandbox.DemoClientID}, "redirect_uri": {s.callback}, "state": {"state-elsewhere-123"}, "scope": {"offline"}, "decision": {"allow"}}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(s.root+"/hootsuite/oauth2/consent", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	landed := resp.Header.Get("Location")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd, _, stderr := s.command(ctx, "--code", "-")
+	cmd.Stdin = strings.NewReader(landed + "\n")
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if n := len(s.instances()); n != 1 {
+		t.Errorf("%d instances", n)
+	}
+}

@@ -72,6 +72,7 @@ type Session struct {
 	CallbackURL      string    `json:"callback_url"`
 	ClientID         string    `json:"client_id"`
 	EventCallbackURL string    `json:"event_callback_url,omitempty"` // the user's app URL; empty: the webhook URL
+	CreateSent       bool      `json:"create_sent,omitempty"`        // POST /instances was sent; look for the instance before sending another
 	InstanceID       int64     `json:"instance_id,omitempty"`
 	Token            string    `json:"token,omitempty"`
 	Stage            Stage     `json:"stage"`
@@ -138,7 +139,7 @@ func Resume(client *api.Client, in Inputs, s Session, opts Options) (*Procedure,
 	if s.ID == "" {
 		return nil, errors.New("resume: the saved session has no id")
 	}
-	if s.Stage >= StageCreated && (s.InstanceID == 0 || s.Token == "") {
+	if s.Stage >= StageCreated && s.Stage < StageDeleted && (s.InstanceID == 0 || s.Token == "") {
 		return nil, errors.New("resume: the saved session says the instance exists but has no id or token")
 	}
 	in.Name, in.Tags, in.CallbackURL, in.ClientID, in.EventCallbackURL = s.Name, s.Tags, s.CallbackURL, s.ClientID, s.EventCallbackURL
@@ -258,43 +259,72 @@ var ErrNeedsAuthorization = errors.New("a fresh authorization is needed")
 // dropped connection, a 5xx, an unreadable body) the instance may exist all
 // the same: Create looks for it by the session's tag and continues with it.
 func (p *Procedure) Create(ctx context.Context, code string) (*api.Instance, error) {
-	if s := p.Session(); s.Stage >= StageCreated {
+	s := p.Session()
+	if s.Stage >= StageCreated {
 		return nil, fmt.Errorf("create instance: this setup already created instance %d", s.InstanceID)
 	}
 	if strings.TrimSpace(code) == "" {
 		return nil, errors.New("create instance: no grant code: authorize first")
 	}
-	var inst *api.Instance
-	var err error
-	if code == p.unsure {
-		err = errors.New("create instance: the last attempt with this grant code got no clear answer")
-	} else {
-		inst, err = p.client.CreateInstance(ctx, p.CreateRequest(code))
-	}
-	if err != nil && (api.Ambiguous(err) || code == p.unsure) {
-		p.unsure = code
-		found, lookErr := p.findOwnInstance(ctx)
+	// A create sent before (by this run, or by one that stopped) may have
+	// made the instance: look for it before sending anything.
+	if s.CreateSent {
+		found, err := p.findOwnInstance(ctx)
 		switch {
-		case lookErr != nil:
-			return nil, fmt.Errorf("%w; looking for the instance it may have created failed too: %v. Try again once the platform answers: hootwire looks for the instance again before anything else", err, lookErr)
-		case found == nil:
-			return nil, fmt.Errorf("%s. No instance was created, but the grant code may have been spent: %w", what(err), ErrNeedsAuthorization)
+		case err != nil:
+			return nil, fmt.Errorf("create instance: an earlier create got no clear answer, and looking for the instance it may have made failed: %w. Try again once the platform answers", err)
+		case found != nil:
+			return p.keep(found)
+		case code == p.unsure:
+			return nil, fmt.Errorf("create instance: no instance was made, but the grant code may have been spent: %w", ErrNeedsAuthorization)
 		}
-		inst, err = found, nil
 	}
-	if err != nil {
-		if api.GrantRejected(err) {
-			return nil, fmt.Errorf("%w (%w)", err, ErrNeedsAuthorization)
-		}
+	// Saved before sending, so that whatever happens next, a later run
+	// knows to look for the instance first.
+	if err := p.record(StageNew, func(s *Session) { s.CreateSent = true }); err != nil {
+		return nil, fmt.Errorf("create instance: not sent: %w", err)
+	}
+	inst, err := p.client.CreateInstance(ctx, p.CreateRequest(code))
+	if err == nil {
+		return p.keep(inst)
+	}
+	if api.GrantRejected(err) {
+		return nil, fmt.Errorf("%w (%w)", err, ErrNeedsAuthorization)
+	}
+	if !api.Ambiguous(err) && ctx.Err() == nil {
 		return nil, err
 	}
+	p.unsure = code
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w; the instance may exist: run again (with --resume) and hootwire looks for it first", err)
+	}
+	found, lookErr := p.findOwnInstance(ctx)
+	switch {
+	case lookErr != nil:
+		return nil, fmt.Errorf("%w; looking for the instance it may have created failed too: %v. Try again once the platform answers: hootwire looks for the instance again before anything else", err, lookErr)
+	case found == nil:
+		return nil, fmt.Errorf("%s. No instance was created, but the grant code may have been spent: %w", what(err), ErrNeedsAuthorization)
+	}
+	return p.keep(found)
+}
+
+// ErrNotSaved wraps a failure to save the session after the instance was
+// created: the instance exists and the caller must show its id and token.
+var ErrNotSaved = errors.New("the id and token could not be saved: keep them from this screen")
+
+// keep records the instance's id and token. When saving fails the
+// instance is still returned, with an error wrapping ErrNotSaved.
+func (p *Procedure) keep(inst *api.Instance) (*api.Instance, error) {
 	p.client.Redactor().Add(inst.Token)
-	err = p.record(StageCreated, func(s *Session) { s.InstanceID, s.Token = inst.ID, inst.Token })
-	if err != nil {
-		return inst, err
+	if err := p.record(StageCreated, func(s *Session) { s.InstanceID, s.Token = inst.ID, inst.Token }); err != nil {
+		return inst, fmt.Errorf("%w (%w)", err, ErrNotSaved)
 	}
 	return inst, nil
 }
+
+// CreateSent reports whether a create was sent for this setup, even one
+// without a clear answer: from then on the setup must not start over.
+func (p *Procedure) CreateSent() bool { return p.Session().CreateSent }
 
 // what is an error's account of what happened, without advice that the
 // caller is about to replace.
@@ -362,13 +392,16 @@ func (p *Procedure) Finish(ctx context.Context) (Result, error) {
 		return Result{}, fmt.Errorf("confirm the update: %w", err)
 	}
 	if have := got.Configuration[api.KeyEventCallbackURL]; have != want {
-		return Result{}, fmt.Errorf("confirm the update: the instance's event callback URL is %q, not %q: the platform did not keep the change; try again", have, want)
+		return Result{}, fmt.Errorf("confirm the update: the instance's event callback URL is %q, not %q: %w; try again", have, want, ErrNotKept)
 	}
 	if err := p.record(StagePatched, nil); err != nil {
 		return p.Result(), err
 	}
 	return p.Result(), nil
 }
+
+// ErrNotKept means the platform answered a change but did not keep it.
+var ErrNotKept = errors.New("the platform did not keep the change")
 
 // Delete removes the instance, for a user who abandons the setup, and
 // records that the session is over.

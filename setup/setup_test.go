@@ -90,7 +90,9 @@ func TestWholeProcedure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.proc.Session().Stage != StageCreated || len(f.saver.saved) != 1 || f.saver.saved[0].InstanceID != inst.ID || f.saver.saved[0].Token != inst.Token {
+	// Saved twice: before the POST (create sent), and with the id and token.
+	if f.proc.Session().Stage != StageCreated || len(f.saver.saved) != 2 || !f.saver.saved[0].CreateSent || f.saver.saved[0].InstanceID != 0 ||
+		f.saver.saved[1].InstanceID != inst.ID || f.saver.saved[1].Token != inst.Token {
 		t.Fatalf("after create, saved %+v", f.saver.saved)
 	}
 	if err := f.proc.MarkRegistered(); err != nil {
@@ -119,8 +121,8 @@ func TestWholeProcedure(t *testing.T) {
 	for _, s := range f.saver.saved {
 		stages = append(stages, s.Stage)
 	}
-	if len(stages) != 3 || stages[0] != StageCreated || stages[1] != StageRegistered || stages[2] != StagePatched {
-		t.Errorf("saved stages %v, want created, registered, done", stages)
+	if len(stages) != 4 || stages[0] != StageNew || stages[1] != StageCreated || stages[2] != StageRegistered || stages[3] != StagePatched {
+		t.Errorf("saved stages %v, want create sent, created, registered, done", stages)
 	}
 }
 
@@ -185,8 +187,13 @@ func TestAmbiguousCreateWithNoInstanceAsksForAFreshAuthorization(t *testing.T) {
 	if !errors.Is(err, ErrNeedsAuthorization) {
 		t.Fatalf("err = %v, want ErrNeedsAuthorization", err)
 	}
-	if len(f.sb.Instances()) != 0 || len(f.saver.saved) != 0 {
-		t.Error("nothing should exist or be saved")
+	if len(f.sb.Instances()) != 0 {
+		t.Error("no instance should exist")
+	}
+	for _, s := range f.saver.saved {
+		if s.InstanceID != 0 || !s.CreateSent {
+			t.Errorf("saved %+v: the create was sent, and no instance kept", s)
+		}
 	}
 }
 
@@ -317,6 +324,56 @@ func TestAnUnclearCreateIsNeverSentAgain(t *testing.T) {
 	}
 	// Trying again looks the instance up rather than spending the code twice.
 	inst, err := f.proc.Create(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := f.sb.Instances(); len(all) != 1 || all[0].ID != inst.ID {
+		t.Errorf("sandbox holds %+v", all)
+	}
+}
+
+func TestSaveFailureAfterCreateKeepsTheInstance(t *testing.T) {
+	f := newFixture(t, nil)
+	code := f.grantCode(t)
+	f.proc.saver = &failAfter{n: 1} // the "create sent" save works, the next fails
+	inst, err := f.proc.Create(context.Background(), code)
+	if !errors.Is(err, ErrNotSaved) || inst == nil || inst.Token == "" {
+		t.Fatalf("Create = %+v, %v: the instance must come back with ErrNotSaved", inst, err)
+	}
+}
+
+type failAfter struct{ n int }
+
+func (f *failAfter) Save(Session) error {
+	if f.n > 0 {
+		f.n--
+		return nil
+	}
+	return errors.New("disk full")
+}
+
+// TestASecondRunLooksForTheInstanceFirst: a create without a clear answer,
+// whose look-up failed too, then a new run of the same session with a
+// fresh code finds the instance instead of making a second one.
+func TestASecondRunLooksForTheInstanceFirst(t *testing.T) {
+	f := newFixture(t, nil)
+	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, DropAfter: true, Times: 1})
+	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpListInstances, Status: 503, Times: 2})
+	if _, err := f.proc.Create(context.Background(), f.grantCode(t)); err == nil {
+		t.Fatal("want an error")
+	}
+	saved := f.saver.saved[len(f.saver.saved)-1]
+	if !saved.CreateSent || saved.InstanceID != 0 {
+		t.Fatalf("saved %+v", saved)
+	}
+	client, _ := api.New(f.sb.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
+	next, err := Resume(client, demoInputs(f.sb.BaseURL), saved, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	authz, _ := next.Authorize(context.Background(), "state-again-123456")
+	back, _ := f.sb.Approve(authz.URL)
+	inst, err := next.Create(context.Background(), back.Query().Get("code"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,18 +36,19 @@ type Store struct {
 	now func() time.Time
 }
 
-// Open makes sure dir exists and is private to the user.
+// Open makes sure dir exists and its sessions folder is private to the
+// user. A directory that existed keeps its mode (it may be the user's
+// own, such as a home directory); the sessions folder is always made 0700.
 func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
 	sessions := filepath.Join(dir, "sessions")
 	if err := os.MkdirAll(sessions, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", sessions, err)
 	}
-	// MkdirAll leaves an existing directory as it was: make sure neither
-	// it nor its parent lets others in.
-	for _, d := range []string{dir, sessions} {
-		if err := os.Chmod(d, 0o700); err != nil {
-			return nil, fmt.Errorf("make %s private: %w", d, err)
-		}
+	if err := os.Chmod(sessions, 0o700); err != nil {
+		return nil, fmt.Errorf("make %s private: %w", sessions, err)
 	}
 	return &Store{dir: dir, now: time.Now}, nil
 }
@@ -178,11 +179,14 @@ func readSession(path string) (setup.Session, error) {
 	return sess, nil
 }
 
-// Unfinished is the newest session for baseURL whose instance exists but
-// is not yet done: what --resume continues.
+// Unfinished is the newest session for baseURL whose instance exists, or
+// may exist (its create got no clear answer), and is not yet done: what
+// --resume continues.
 func Unfinished(entries []Entry, baseURL string) (Entry, bool) {
 	for _, e := range entries {
-		if e.Session.BaseURL == baseURL && e.Session.Stage >= setup.StageCreated && e.Session.Stage < setup.StagePatched {
+		s := e.Session
+		started := s.Stage >= setup.StageCreated || s.CreateSent
+		if s.BaseURL == baseURL && started && s.Stage < setup.StagePatched {
 			return e, true
 		}
 	}

@@ -34,7 +34,8 @@ func TestPermissions(t *testing.T) {
 	if err := st.Save(session("abc123", setup.StageCreated, time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, "sessions"): 0o700, st.Path("abc123"): 0o600} {
+	// The directory given keeps its own mode; what hootwire makes is private.
+	for path, want := range map[string]os.FileMode{dir: 0o755, filepath.Join(dir, "sessions"): 0o700, st.Path("abc123"): 0o600} {
 		info, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)
@@ -42,6 +43,16 @@ func TestPermissions(t *testing.T) {
 		if got := info.Mode().Perm(); got != want {
 			t.Errorf("%s has mode %v, want %v", path, got, want)
 		}
+	}
+}
+
+func TestANewConfigDirIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new", "hootwire")
+	if _, err := Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("a directory hootwire creates must be 0700: %v %v", info.Mode(), err)
 	}
 }
 

@@ -74,12 +74,20 @@ func runWizard(ctx context.Context, o options, e env) int {
 		fmt.Fprintln(e.stdout, ui.Summary(ui.NewStyles(false), res, m.Procedure().NextCallCurl(), 1<<16))
 		return exitOK
 	}
-	if proc := m.Procedure(); proc != nil && proc.Session().Stage >= setup.StageCreated && proc.Session().Stage < setup.StageDeleted {
+	if proc := m.Procedure(); proc != nil {
 		s := proc.Session()
-		if o.sandbox {
+		resume := "hootwire --resume --base-url " + s.BaseURL
+		if o.configDir != "" {
+			resume += " --config-dir " + o.configDir
+		}
+		switch {
+		case s.Stage >= setup.StageDeleted || s.Stage >= setup.StagePatched:
+		case m.OnSandbox() && (s.CreateSent || s.Stage >= setup.StageCreated):
 			fmt.Fprintf(e.stderr, "hootwire: stopped before the end; instance %d was in the sandbox, which ended with hootwire.\n", s.InstanceID)
-		} else {
-			fmt.Fprintf(e.stderr, "hootwire: stopped before the end. Instance %d exists; its id and token are saved in %s.\nResume with: hootwire --resume --base-url %s\n", s.InstanceID, st.Path(s.ID), s.BaseURL)
+		case s.Stage >= setup.StageCreated:
+			fmt.Fprintf(e.stderr, "hootwire: stopped before the end. Instance %d exists; its id and token are saved in %s.\nResume with: %s\n", s.InstanceID, st.Path(s.ID), resume)
+		case s.CreateSent:
+			fmt.Fprintf(e.stderr, "hootwire: stopped while the instance was being created; it may exist.\nResume with: %s (it looks for the instance first)\n", resume)
 		}
 	}
 	switch {

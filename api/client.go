@@ -243,7 +243,7 @@ func (c *Client) attempt(ctx context.Context, k call, target string, payload []b
 		return c.backoff(n, 0), ne
 	}
 	if len(data) > maxBodyBytes {
-		return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Body: inert(string(data[:bodySnippet]), bodySnippet), Err: fmt.Errorf("answer larger than %d MiB", maxBodyBytes>>20)}
+		return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Body: c.snippet(data[:bodySnippet]), Err: fmt.Errorf("answer larger than %d MiB", maxBodyBytes>>20)}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if k.out == nil {

@@ -73,7 +73,9 @@ var (
 	// "Element <token>" alone, Bearer, Basic.
 	schemePattern = regexp.MustCompile(`(?i)\b(User|Organization|Element|Bearer|Basic)(\s+)[^\s,"']+`)
 	// "name": "value" for JSON fields that hold secrets.
-	jsonPattern = regexp.MustCompile(`(?i)("(?:oauth\.api\.secret|apiSecret|client_secret|code|token|access_token|refresh_token|password|secret|event\.notification\.signature\.key)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	// Any key ending in token, secret or password (oauth.user.token,
+	// refresh_token, apiSecret...), the code, and the signature key.
+	jsonPattern = regexp.MustCompile(`(?i)("(?:[^"]*(?:token|secret|password)|code|event\.notification\.signature\.key)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 	// name=value in query strings and form bodies.
 	queryPattern = regexp.MustCompile(`(?i)((?:^|[?&\s])(?:apiSecret|client_secret|code|token|access_token|refresh_token)=)[^&\s"#]*`)
 )

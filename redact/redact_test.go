@@ -42,10 +42,10 @@ func TestStringMasksSecretShapedValuesItWasNotToldAbout(t *testing.T) {
 	r := New() // knows nothing
 	cases := map[string]string{
 		"authorization header": `authorization: User abc/def=, Organization ghi+jkl=, Element tok123`,
-		"json body":            `{"providerData":{"code":"abc123"},"configuration":{"oauth.api.secret":"s3cr\"et","oauth.api.key":"visible"},"token":"tttt"}`,
+		"json body":            `{"providerData":{"code":"abc123"},"configuration":{"oauth.api.secret":"s3cr\"et","oauth.api.key":"visible","oauth.user.refresh_token":"rrrr"},"token":"tttt"}`,
 		"query string":         `GET /oauth/url?apiKey=visible&apiSecret=hidden123&callbackUrl=x&code=abc123`,
 	}
-	hidden := []string{"abc/def=", "ghi+jkl=", "tok123", "abc123", `s3cr\"et`, "tttt", "hidden123"}
+	hidden := []string{"abc/def=", "ghi+jkl=", "tok123", "abc123", `s3cr\"et`, "tttt", "rrrr", "hidden123"}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := r.String(in)

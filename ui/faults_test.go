@@ -70,6 +70,14 @@ func TestFaultMatrixWizard(t *testing.T) {
 			func(d *driver, _ Model) { d.press("ctrl+c", "d", "y") },
 			func(m Model) bool { return m.done }, 0},
 	}
+	// The rows where hootwire gets past the fault by itself: the body of
+	// the account check and of a delete is not read, and a create whose
+	// answer is lost or unreadable is found again by its tag.
+	silent := map[string]bool{
+		"account check/malformed JSON": true, "account check/empty body with 200": true,
+		"create/dropped after the request": true, "create/malformed JSON": true, "create/empty body with 200": true,
+		"delete/malformed JSON": true, "delete/empty body with 200": true,
+	}
 	for _, call := range calls {
 		for _, row := range sandbox.Catalog(call.op, wizardFaultTimes) {
 			t.Run(call.name+"/"+row.Name, func(t *testing.T) {
@@ -81,6 +89,12 @@ func TestFaultMatrixWizard(t *testing.T) {
 				e.sb.InjectFault(row.Fault)
 				call.reach(d)
 				d.until("the call's outcome", func(m Model) bool { return m.err != nil || call.done(m) })
+				if d.m.err == nil && !silent[call.name+"/"+row.Name] {
+					t.Fatal("the fault was met without an error on screen")
+				}
+				if d.m.err != nil && silent[call.name+"/"+row.Name] {
+					t.Fatalf("hootwire should get past this fault by itself: %v", d.m.err)
+				}
 				if m := d.m; m.err != nil {
 					if m.step != call.step {
 						t.Fatalf("the error shows on %v, not on the step of the call (%v)", m.step, call.step)

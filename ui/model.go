@@ -287,7 +287,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case matches(msg, k.Yes), matches(msg, k.Quit):
 			m.done = true
 			return m, tea.Quit
-		case matches(msg, k.Delete):
+		case matches(msg, k.Delete) && m.instanceExists():
 			m.quitting, m.deleting = false, true
 		case matches(msg, k.No):
 			m.quitting = false
@@ -307,7 +307,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case matches(msg, k.Quit):
-		if m.instanceExists() && !m.finished() {
+		if m.instanceExists() && !m.finished() || m.creating() {
 			m.quitting = true
 			return m, nil
 		}
@@ -357,6 +357,14 @@ func (m Model) routeToStep(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) instanceExists() bool {
 	return m.proc != nil && m.proc.Session().Stage >= setup.StageCreated
+}
+
+// creating reports a create in flight: quitting now could leave an instance behind.
+func (m Model) creating() bool { return m.step == StepCreate && m.busy != "" }
+
+// OnSandbox reports whether the setup runs against the built-in sandbox.
+func (m Model) OnSandbox() bool {
+	return m.sandbox != nil && m.proc != nil && m.proc.BaseURL() == m.sandbox.BaseURL
 }
 
 func (m Model) finished() bool {
@@ -521,7 +529,10 @@ func (m Model) render() (string, *tea.Cursor) {
 }
 
 func (m Model) quitQuestion() string {
-	if m.sandbox != nil && m.proc.BaseURL() == m.sandbox.BaseURL {
+	if !m.instanceExists() {
+		return "Quit now? The instance is being created; hootwire has saved that it sent the create, so `hootwire --resume` looks for it. (y: quit · n: stay)"
+	}
+	if m.OnSandbox() {
 		return fmt.Sprintf("Quit now? Instance %d lives in the sandbox, which ends with hootwire. (y: quit · d: delete it and quit · n: stay)", m.proc.Session().InstanceID)
 	}
 	return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. (y: quit and keep it · d: delete it and quit · n: stay)", m.proc.Session().InstanceID)
@@ -569,7 +580,7 @@ func (m Model) helpKeys() keyHelp {
 		short = append(short, k.Next)
 	}
 	short = append(short, m.stepKeys()...)
-	if m.step > StepTarget && !m.instanceExists() {
+	if m.step > StepTarget && !m.instanceExists() && !(m.proc != nil && m.proc.CreateSent() && m.step >= StepAuthorize) {
 		short = append(short, k.Back)
 	}
 	if !m.typing() {

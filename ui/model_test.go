@@ -298,7 +298,7 @@ func TestCreateErrorsOfferTheFittingAction(t *testing.T) {
 	}{
 		{"platform failure, no instance made", sandbox.Fault{Op: sandbox.OpCreateInstance, Status: 503, Times: 1}, "press a to authorize afresh"},
 		{"spent code", sandbox.Fault{Op: sandbox.OpCreateInstance, Status: 400, Message: "Failed to create instance", ProviderMessage: "invalid_grant", Times: 1}, "press a to authorize afresh"},
-		{"wrong secret", sandbox.Fault{Op: sandbox.OpCreateInstance, Status: 401, Times: 1}, "correct the secrets"},
+		{"wrong secret", sandbox.Fault{Op: sandbox.OpCreateInstance, Status: 401, Times: 1}, "correct them"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

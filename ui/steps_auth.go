@@ -119,14 +119,15 @@ func (m Model) updateAuthorize(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.listen(), m.tick(), m.spin.Tick)
 	case listenerMsg:
 		if msg.attempt != a.attempt {
-			if msg.listener != nil {
-				msg.listener.Close()
+			if l := msg.listener; l != nil {
+				// Closing waits for the listener to stop: not in Update.
+				return m, func() tea.Msg { l.Close(); return nil }
 			}
 			return m, nil
 		}
 		if msg.err != nil {
 			// The URL is on screen: the user can still paste.
-			m.fail(msg.err, "Press p to paste the code instead, or fix the port and press enter to try again.")
+			m.fail(msg.err, "Press p to paste the code instead, or press esc twice to change the callback URL on the Hootsuite app step (it must match the URL registered on the app).")
 			return m, nil
 		}
 		a.listening = true
@@ -184,6 +185,13 @@ func (m Model) authorizeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				return m, nil
 			}
 			return m.gotCode(code)
+		case matches(msg, k.Back) && !a.listening:
+			// No listener to go back to waiting on: leave the step.
+			if m.proc.CreateSent() {
+				return m, nil
+			}
+			a.cancel()
+			return m, m.goTo(StepInstance)
 		case matches(msg, k.Back):
 			a.pasting = false
 			a.paste.Blur()
@@ -195,7 +203,7 @@ func (m Model) authorizeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	switch {
-	case matches(msg, k.Back):
+	case matches(msg, k.Back) && !m.proc.CreateSent():
 		a.cancel()
 		return m, m.goTo(StepInstance)
 	case matches(msg, k.Next) && (m.err != nil || a.url == ""):

@@ -27,12 +27,18 @@ type createdMsg struct {
 func (m Model) updateCreate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case createdMsg:
+		if msg.inst != nil && errors.Is(msg.err, setup.ErrNotSaved) {
+			// It exists: keep it on screen so its id and token can be noted.
+			m.create.instance = msg.inst
+			m.fail(msg.err, "Press r to reveal the token and note it with the id now; hootwire could not save them.")
+			return m, nil
+		}
 		if msg.err != nil {
 			switch {
 			case errors.Is(msg.err, setup.ErrNeedsAuthorization):
 				m.fail(msg.err, "The grant code cannot be used again: press a to authorize afresh.")
 			case api.StatusCode(msg.err) == 401:
-				m.fail(msg.err, "Press esc to go back and correct the secrets.")
+				m.fail(msg.err, "The secrets were refused: press esc until the Account step (step 2) and correct them.")
 			default:
 				m.fail(msg.err, "Press enter to try again (hootwire first looks for an instance the last try may have created).")
 			}
@@ -52,7 +58,7 @@ func (m Model) updateCreate(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case m.create.instance != nil && matches(msg, k.Reveal):
 			m.create.reveal = !m.create.reveal
-		case m.create.instance != nil && matches(msg, k.Next):
+		case m.create.instance != nil && matches(msg, k.Next) && m.proc.Session().Stage >= setup.StageCreated:
 			return m, m.goTo(StepRegister)
 		case m.create.instance == nil && matches(msg, k.Back):
 			return m, m.goTo(StepAuthorize)

@@ -392,7 +392,8 @@ func (m Model) viewInstance(w int) (string, *tea.Cursor) {
 
 // saver is where the procedure saves its session, if anywhere.
 func (m Model) saver() setup.Saver {
-	if m.cfg.Store == nil {
+	// The sandbox's instances end with the process: nothing to resume.
+	if m.cfg.Store == nil || m.sandbox != nil && m.cfg.Prefill.BaseURL == m.sandbox.BaseURL {
 		return nil
 	}
 	return m.cfg.Store

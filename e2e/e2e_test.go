@@ -19,20 +19,30 @@ import (
 	"hootwire/sandbox"
 )
 
-// binary is the hootwire built for these tests.
-var binary string
+// binary is the hootwire built for these tests; missing names the tools
+// the machine lacks, when it lacks any.
+var binary, missing string
+
+// needTools skips a test, saying why, on a machine without tmux or Chromium.
+func needTools(t *testing.T) {
+	t.Helper()
+	if missing != "" {
+		t.Skipf("the end-to-end tests need %s, which is not installed (bash .ci/run installs it)", missing)
+	}
+}
 
 func TestMain(m *testing.M) {
 	code := func() int {
-		var missing []string
+		var lacking []string
 		for _, tool := range []string{"tmux", "chromium"} {
 			if _, err := exec.LookPath(tool); err != nil {
-				missing = append(missing, tool)
+				lacking = append(lacking, tool)
 			}
 		}
-		if len(missing) > 0 {
-			fmt.Printf("e2e: skipping the end-to-end tests: %s not installed (bash .ci/run installs them)\n", strings.Join(missing, " and "))
-			return 0
+		if len(lacking) > 0 {
+			missing = strings.Join(lacking, " and ")
+			fmt.Fprintf(os.Stderr, "e2e: skipping the end-to-end tests: %s not installed (bash .ci/run installs them)\n", missing)
+			return m.Run()
 		}
 		dir, err := os.MkdirTemp("", "hootwire-e2e-")
 		if err != nil {
@@ -262,6 +272,7 @@ func finishFromCreate(tm *term) string {
 }
 
 func TestWizardWithARealBrowser(t *testing.T) {
+	needTools(t)
 	sb := startSandbox(t)
 	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
 	tm := newTerm(t, baseEnv(t, chromium(t, "sandbox-allow")), binary)
@@ -277,6 +288,7 @@ func TestWizardWithARealBrowser(t *testing.T) {
 }
 
 func TestPasteTheRedirectedURL(t *testing.T) {
+	needTools(t)
 	sb := startSandbox(t)
 	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
 	tm := newTerm(t, baseEnv(t, ""), binary+" --no-browser")
@@ -322,6 +334,7 @@ func approveByPaste(t *testing.T, tm *term, sb *sandboxProcess) {
 }
 
 func TestDenialThenRetry(t *testing.T) {
+	needTools(t)
 	sb := startSandbox(t)
 	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
 	// The first open denies, the next approves, as a user changing their mind.
@@ -348,6 +361,7 @@ func TestDenialThenRetry(t *testing.T) {
 }
 
 func TestCopyKeyReachesTheClipboard(t *testing.T) {
+	needTools(t)
 	tm := newTerm(t, baseEnv(t, ""), binary+" --sandbox --no-browser")
 	tm.waitFor("Step 1 of 8: Target")
 	tm.keys("Enter")
@@ -376,6 +390,7 @@ func TestCopyKeyReachesTheClipboard(t *testing.T) {
 }
 
 func TestResizeAndQuit(t *testing.T) {
+	needTools(t)
 	sb := startSandbox(t)
 	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
 	tm := newTerm(t, baseEnv(t, ""), binary+" --no-browser")

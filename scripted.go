@@ -105,9 +105,13 @@ func runScripted(ctx context.Context, o options, e env) int {
 	return exitFor(ctx, err)
 }
 
-// resumeCommand is the command that continues a stopped setup.
+// resumeCommand is the command that continues a stopped setup, in the
+// mode it stopped in.
 func resumeCommand(o options, base string) string {
-	cmd := "hootwire --non-interactive --resume --base-url " + base
+	cmd := "hootwire --resume --base-url " + base
+	if o.nonInteractive {
+		cmd = "hootwire --non-interactive --resume --base-url " + base
+	}
 	if o.configDir != "" {
 		cmd += " --config-dir " + o.configDir
 	}

@@ -519,3 +519,19 @@ func TestCodeFromStandardInput(t *testing.T) {
 		t.Errorf("%d instances", n)
 	}
 }
+
+func TestResumeCommandKeepsModeAndConfigDir(t *testing.T) {
+	base := "https://api.example.com/elements/api-v2"
+	cases := []struct {
+		o    options
+		want string
+	}{
+		{options{}, "hootwire --resume --base-url " + base},
+		{options{nonInteractive: true, configDir: "/tmp/cfg"}, "hootwire --non-interactive --resume --base-url " + base + " --config-dir /tmp/cfg"},
+	}
+	for _, c := range cases {
+		if got := resumeCommand(c.o, base); got != c.want {
+			t.Errorf("resumeCommand(%+v) = %q, want %q", c.o, got, c.want)
+		}
+	}
+}

@@ -76,10 +76,7 @@ func runWizard(ctx context.Context, o options, e env) int {
 	}
 	if proc := m.Procedure(); proc != nil {
 		s := proc.Session()
-		resume := "hootwire --resume --base-url " + s.BaseURL
-		if o.configDir != "" {
-			resume += " --config-dir " + o.configDir
-		}
+		resume := resumeCommand(o, s.BaseURL)
 		switch {
 		case s.Stage >= setup.StageDeleted || s.Stage >= setup.StagePatched:
 		case m.OnSandbox() && (s.CreateSent || s.Stage >= setup.StageCreated):

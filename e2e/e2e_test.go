@@ -398,10 +398,11 @@ func TestResizeAndQuit(t *testing.T) {
 	tm.waitFor("Authorization URL")
 	tm.tmux("resize-window", "-x", "60", "-y", "20")
 	small := tm.waitFor("Step 5 of 8")
-	for _, line := range strings.Split(small, "\n") {
-		if len([]rune(line)) > 60 {
-			t.Errorf("a line is wider than the window: %q", line)
-		}
+	// tmux clips what is wider than the pane, so the width itself is checked
+	// in ui.TestSmallestWindowKeepsTheLayout; here the header and the help
+	// line must both still be on the small screen.
+	if !strings.Contains(small, " • ") {
+		t.Errorf("the help line is gone at 60x20:\n%s", small)
 	}
 	tm.tmux("resize-window", "-x", "50", "-y", "20")
 	tm.waitFor("needs a window of at least 60x20")

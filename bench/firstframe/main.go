@@ -1,0 +1,61 @@
+// Command firstframe measures how long commands take to show a given text in
+// a fresh tmux pane: the time from asking tmux to start the command to the
+// text being on the pane's screen.
+//
+// It watches the pane through one tmux control-mode client and looks at the
+// screen only when the pane has written something. A shell loop of
+// "tmux capture-pane | grep" starts a process per look and keeps a core busy,
+// which on a small machine slows the very start-up it is timing.
+//
+// Usage:
+//
+//	firstframe [-runs N] [-warmup N] [-marker TEXT] [-env K=V]... COMMAND...
+//
+// Each run starts every COMMAND once, in the order given (A B A B, so that
+// drift in the machine's speed falls on all of them alike), and prints one
+// line of milliseconds, one column per COMMAND, separated by tabs.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// envFlags collects repeated -env K=V flags.
+type envFlags []string
+
+func (e *envFlags) String() string { return strings.Join(*e, " ") }
+
+func (e *envFlags) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("%q is not K=V", v)
+	}
+	*e = append(*e, v)
+	return nil
+}
+
+func main() {
+	var cfg config
+	var env envFlags
+	flag.IntVar(&cfg.runs, "runs", 20, "measured runs of every command")
+	flag.IntVar(&cfg.warmup, "warmup", 2, "runs before the measured ones, not reported")
+	flag.StringVar(&cfg.marker, "marker", "Step 1 of 8", "the text that counts as the first frame")
+	flag.IntVar(&cfg.width, "width", 100, "pane width")
+	flag.IntVar(&cfg.height, "height", 30, "pane height")
+	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "longest wait for one command's frame")
+	flag.Var(&env, "env", "K=V set in every command's environment (repeatable)")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: firstframe [flags] COMMAND...")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	cfg.env = env
+	cfg.commands = flag.Args()
+	if err := run(cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "firstframe:", err)
+		os.Exit(1)
+	}
+}

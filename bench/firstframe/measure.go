@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is what one invocation measures.
+type config struct {
+	runs, warmup  int
+	marker        string
+	width, height int
+	timeout       time.Duration
+	env           []string
+	commands      []string
+}
+
+// run measures every command cfg.runs times after cfg.warmup unreported
+// runs, and writes a line of milliseconds per run to out.
+func run(cfg config, out io.Writer) error {
+	if len(cfg.commands) == 0 {
+		return errors.New("no command to measure: give one or more commands after the flags")
+	}
+	if cfg.runs < 1 {
+		return fmt.Errorf("-runs %d: give at least 1", cfg.runs)
+	}
+	for _, c := range append(append([]string{}, cfg.commands...), cfg.env...) {
+		// tmux's parser is handed each command in single quotes.
+		if strings.ContainsAny(c, "'\n") {
+			return fmt.Errorf("%q: a command or -env value may not hold a single quote or a newline", c)
+		}
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		return errors.New("tmux is not installed (apt-get install -y tmux)")
+	}
+	for i := range cfg.warmup + cfg.runs {
+		cols := make([]string, len(cfg.commands))
+		for j, command := range cfg.commands {
+			ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
+			// A socket per measurement: a server that is still exiting
+			// refuses a new session on its socket.
+			socket := fmt.Sprintf("firstframe-%d-%d-%d", os.Getpid(), i, j)
+			d, err := measure(ctx, cfg, socket, command)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("%s: %w", command, err)
+			}
+			cols[j] = strconv.FormatFloat(float64(d.Microseconds())/1e3, 'f', 2, 64)
+		}
+		if i >= cfg.warmup {
+			fmt.Fprintln(out, strings.Join(cols, "\t"))
+		}
+	}
+	return nil
+}
+
+// measure starts a private tmux server with an idle pane, attaches a
+// control-mode client, and times command from respawn to marker on screen.
+func measure(ctx context.Context, cfg config, socket, command string) (time.Duration, error) {
+	tmux := func(args ...string) *exec.Cmd {
+		return exec.CommandContext(ctx, "tmux", append([]string{"-L", socket, "-f", "/dev/null"}, args...)...)
+	}
+	if out, err := tmux("new-session", "-d", "-s", "ff", "-x", strconv.Itoa(cfg.width), "-y", strconv.Itoa(cfg.height), "sleep 3600").CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("start tmux: %w: %s", err, out)
+	}
+	defer exec.Command("tmux", "-L", socket, "kill-server").Run()
+
+	client := tmux("-C", "attach", "-t", "ff")
+	stdin, err := client.StdinPipe()
+	if err != nil {
+		return 0, fmt.Errorf("control client: %w", err)
+	}
+	stdout, err := client.StdoutPipe()
+	if err != nil {
+		return 0, fmt.Errorf("control client: %w", err)
+	}
+	if err := client.Start(); err != nil {
+		return 0, fmt.Errorf("control client: %w", err)
+	}
+	defer func() {
+		stdin.Close()
+		client.Wait()
+	}()
+	lines := make(chan string, 256)
+	go func() {
+		defer close(lines)
+		scanner := bufio.NewScanner(stdout)
+		scanner.Buffer(make([]byte, 64*1024), 4*1024*1024)
+		for scanner.Scan() {
+			lines <- scanner.Text()
+		}
+	}()
+	w := newWatcher(cfg.marker)
+
+	// The attach is answered with one empty block; wait for it so the
+	// clock starts with tmux idle.
+	for {
+		line, err := next(ctx, lines)
+		if err != nil {
+			return 0, fmt.Errorf("attach the control client: %w", err)
+		}
+		if strings.HasPrefix(line, "%end ") || strings.HasPrefix(line, "%error ") {
+			break
+		}
+	}
+
+	respawn := "respawn-pane -k -t ff"
+	for _, kv := range cfg.env {
+		respawn += " -e '" + kv + "'"
+	}
+	respawn += " '" + command + "'\n"
+	start := time.Now()
+	if _, err := io.WriteString(stdin, respawn); err != nil {
+		return 0, fmt.Errorf("respawn the pane: %w", err)
+	}
+	for {
+		line, err := next(ctx, lines)
+		if err != nil {
+			return 0, fmt.Errorf("%w before the pane showed %q; its last screen:\n%s", err, cfg.marker, w.lastScreen)
+		}
+		switch w.feed(line) {
+		case actionCapture:
+			if _, err := io.WriteString(stdin, "capture-pane -p -t ff\n"); err != nil {
+				return 0, fmt.Errorf("capture the pane: %w", err)
+			}
+		case actionFound:
+			return time.Since(start), nil
+		case actionFailed:
+			return 0, fmt.Errorf("tmux refused a command: %s", w.lastScreen)
+		}
+	}
+}
+
+// next returns the control client's next line, or why there is none.
+func next(ctx context.Context, lines <-chan string) (string, error) {
+	select {
+	case line, ok := <-lines:
+		if !ok {
+			if ctx.Err() != nil {
+				return "", fmt.Errorf("gave up waiting: %w", ctx.Err())
+			}
+			return "", errors.New("the pane closed (did the command exit?)")
+		}
+		return line, nil
+	case <-ctx.Done():
+		return "", fmt.Errorf("gave up waiting: %w", ctx.Err())
+	}
+}

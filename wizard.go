@@ -62,11 +62,16 @@ func runWizard(ctx context.Context, o options, e env) int {
 		defer srv.Close()
 		cfg.Sandbox = srv
 	}
-	// The colour profile comes from the environment alone: full detection
-	// runs `tmux info` twice inside tmux, which delays the first frame by
-	// some 80 ms and only tells whether tmux passes 24-bit colour through.
+	// The colour profile comes from the environment alone: inside tmux, full
+	// detection runs `tmux info` once more (lipgloss already ran it while
+	// initialising), which delays the first frame by some 13 ms and only
+	// tells whether tmux passes 24-bit colour through.
 	profile := colorprofile.Env(os.Environ())
-	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stderr), tea.WithColorProfile(profile))
+	// Bubble Tea draws on its frame ticker, the first frame included: at
+	// 120 frames a second (its most) the first screen and every keystroke's
+	// echo wait at most 8 ms instead of 17.
+	p := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stderr),
+		tea.WithColorProfile(profile), tea.WithFPS(120))
 	final, err := p.Run()
 	m, _ := final.(ui.Model)
 	if res, ok := m.Result(); ok {

@@ -71,32 +71,45 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 	if out, err := tmux("new-session", "-d", "-s", "ff", "-x", strconv.Itoa(cfg.width), "-y", strconv.Itoa(cfg.height), "sleep 3600").CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("start tmux: %w: %s", err, out)
 	}
-	defer exec.Command("tmux", "-L", socket, "kill-server").Run()
+	killServer := func() { exec.Command("tmux", "-L", socket, "kill-server").Run() }
 
 	client := tmux("-C", "attach", "-t", "ff")
 	stdin, err := client.StdinPipe()
 	if err != nil {
+		killServer()
 		return 0, fmt.Errorf("control client: %w", err)
 	}
 	stdout, err := client.StdoutPipe()
 	if err != nil {
+		killServer()
 		return 0, fmt.Errorf("control client: %w", err)
 	}
 	if err := client.Start(); err != nil {
+		killServer()
 		return 0, fmt.Errorf("control client: %w", err)
 	}
-	defer func() {
-		stdin.Close()
-		client.Wait()
-	}()
 	lines := make(chan string, 256)
+	done := make(chan struct{})
 	go func() {
 		defer close(lines)
 		scanner := bufio.NewScanner(stdout)
 		scanner.Buffer(make([]byte, 64*1024), 4*1024*1024)
 		for scanner.Scan() {
-			lines <- scanner.Text()
+			select {
+			case lines <- scanner.Text():
+			case <-done:
+			}
 		}
+	}()
+	// Once measured, stop listening and end the server, which ends the
+	// client; reap the client only after the reader has seen its EOF.
+	defer func() {
+		close(done)
+		stdin.Close()
+		killServer()
+		for range lines {
+		}
+		client.Wait()
 	}()
 	w := newWatcher(cfg.marker)
 

@@ -64,21 +64,32 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-var (
+// patterns are the shapes of secrets, compiled at first use rather than at
+// package initialisation, which every hootwire command would pay for.
+type patterns struct {
 	// The platform's credentials, "User <secret>, Organization <secret>" with
 	// an optional ", Element <token>", wherever they appear (a header, a curl
 	// line, an error echoing a request).
-	platformAuthPattern = regexp.MustCompile(`(?i)\b(User\s+)[^\s,"']+(\s*,\s*Organization\s+)[^\s,"']+(?:(\s*,\s*Element\s+)[^\s,"']+)?`)
+	platformAuth *regexp.Regexp
 	// Any single credential after a scheme, for Authorization headers only:
 	// "Element <token>" alone, Bearer, Basic.
-	schemePattern = regexp.MustCompile(`(?i)\b(User|Organization|Element|Bearer|Basic)(\s+)[^\s,"']+`)
+	scheme *regexp.Regexp
 	// "name": "value" for JSON fields that hold secrets.
 	// Any key ending in token, secret or password (oauth.user.token,
 	// refresh_token, apiSecret...), the code, and the signature key.
-	jsonPattern = regexp.MustCompile(`(?i)("(?:[^"]*(?:token|secret|password)|code|event\.notification\.signature\.key)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	json *regexp.Regexp
 	// name=value in query strings and form bodies.
-	queryPattern = regexp.MustCompile(`(?i)((?:^|[?&\s])(?:apiSecret|client_secret|code|token|access_token|refresh_token)=)[^&\s"#]*`)
-)
+	query *regexp.Regexp
+}
+
+var shapes = sync.OnceValue(func() *patterns {
+	return &patterns{
+		platformAuth: regexp.MustCompile(`(?i)\b(User\s+)[^\s,"']+(\s*,\s*Organization\s+)[^\s,"']+(?:(\s*,\s*Element\s+)[^\s,"']+)?`),
+		scheme:       regexp.MustCompile(`(?i)\b(User|Organization|Element|Bearer|Basic)(\s+)[^\s,"']+`),
+		json:         regexp.MustCompile(`(?i)("(?:[^"]*(?:token|secret|password)|code|event\.notification\.signature\.key)"\s*:\s*)"(?:[^"\\]|\\.)*"`),
+		query:        regexp.MustCompile(`(?i)((?:^|[?&\s])(?:apiSecret|client_secret|code|token|access_token|refresh_token)=)[^&\s"#]*`),
+	}
+})
 
 // String returns s with every known secret and every secret-shaped value masked.
 func (r *Redactor) String(s string) string {
@@ -92,9 +103,10 @@ func (r *Redactor) String(s string) string {
 		}
 		r.mu.RUnlock()
 	}
-	s = platformAuthPattern.ReplaceAllStringFunc(s, maskPlatformAuth)
-	s = jsonPattern.ReplaceAllString(s, `$1"`+Mask+`"`)
-	s = queryPattern.ReplaceAllString(s, `${1}`+Mask)
+	p := shapes()
+	s = p.platformAuth.ReplaceAllStringFunc(s, maskPlatformAuth)
+	s = p.json.ReplaceAllString(s, `$1"`+Mask+`"`)
+	s = p.query.ReplaceAllString(s, `${1}`+Mask)
 	return s
 }
 
@@ -102,11 +114,11 @@ func (r *Redactor) String(s string) string {
 // keeping its shape ("User ********, Organization ********") so a reader can
 // still see which parts were sent.
 func (r *Redactor) Authorization(v string) string {
-	return schemePattern.ReplaceAllString(r.String(v), `$1$2`+Mask)
+	return shapes().scheme.ReplaceAllString(r.String(v), `$1$2`+Mask)
 }
 
 func maskPlatformAuth(m string) string {
-	sub := platformAuthPattern.FindStringSubmatch(m)
+	sub := shapes().platformAuth.FindStringSubmatch(m)
 	out := sub[1] + Mask + sub[2] + Mask
 	if sub[3] != "" {
 		out += sub[3] + Mask

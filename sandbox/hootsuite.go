@@ -175,16 +175,16 @@ func (s *Sandbox) serveHootsuite(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, ok := pages[r.URL.Path]
 	if !ok {
-		writeHTMLError(w, http.StatusNotFound, "Page not found", "There is no page at "+r.URL.Path+".")
+		s.writeHTMLError(w, http.StatusNotFound, "Page not found", "There is no page at "+r.URL.Path+".")
 		return
 	}
 	if !strings.Contains(", "+pg.methods+",", ", "+r.Method+",") {
 		w.Header().Set("Allow", pg.methods)
-		writeHTMLError(w, http.StatusMethodNotAllowed, "Method not allowed", r.Method+" is not allowed here; use "+pg.methods+".")
+		s.writeHTMLError(w, http.StatusMethodNotAllowed, "Method not allowed", r.Method+" is not allowed here; use "+pg.methods+".")
 		return
 	}
 	if err := s.csrf.Check(r); err != nil {
-		writeHTMLError(w, http.StatusForbidden, "Cross-origin request refused",
+		s.writeHTMLError(w, http.StatusForbidden, "Cross-origin request refused",
 			"This form can only be submitted from the sandbox's own pages.")
 		return
 	}
@@ -195,7 +195,7 @@ func (s *Sandbox) serveHootsuite(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) consentPage(w http.ResponseWriter, r *http.Request) {
 	p := authParamsFrom(r.URL.Query())
 	if err := p.validate(); err != nil {
-		writeHTMLError(w, http.StatusBadRequest, "Invalid authorization request", err.Error()+".")
+		s.writeHTMLError(w, http.StatusBadRequest, "Invalid authorization request", err.Error()+".")
 		return
 	}
 	s.mu.Lock()
@@ -210,7 +210,7 @@ func (s *Sandbox) consentPage(w http.ResponseWriter, r *http.Request) {
 	if scope == "" {
 		scope = "offline"
 	}
-	renderPage(w, http.StatusOK, consentTemplate, map[string]any{
+	renderPage(w, http.StatusOK, s.pages.consent, map[string]any{
 		"AppName":     appName,
 		"ClientID":    p.clientID,
 		"RedirectURI": p.redirectURI,
@@ -224,7 +224,7 @@ func (s *Sandbox) consentPage(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) consentDecision(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	if err := r.ParseForm(); err != nil {
-		writeHTMLError(w, http.StatusBadRequest, "Invalid form", "The form could not be read: "+err.Error()+".")
+		s.writeHTMLError(w, http.StatusBadRequest, "Invalid form", "The form could not be read: "+err.Error()+".")
 		return
 	}
 	f := r.PostForm
@@ -236,7 +236,7 @@ func (s *Sandbox) consentDecision(w http.ResponseWriter, r *http.Request) {
 		scope:        f.Get("scope"),
 	}
 	if err := p.validate(); err != nil {
-		writeHTMLError(w, http.StatusBadRequest, "Invalid authorization request", err.Error()+".")
+		s.writeHTMLError(w, http.StatusBadRequest, "Invalid authorization request", err.Error()+".")
 		return
 	}
 	var allow bool
@@ -245,7 +245,7 @@ func (s *Sandbox) consentDecision(w http.ResponseWriter, r *http.Request) {
 		allow = true
 	case "deny":
 	default:
-		writeHTMLError(w, http.StatusBadRequest, "Invalid authorization request", `decision must be "allow" or "deny".`)
+		s.writeHTMLError(w, http.StatusBadRequest, "Invalid authorization request", `decision must be "allow" or "deny".`)
 		return
 	}
 	setPageHeaders(w, "")
@@ -308,7 +308,7 @@ func (s *Sandbox) renderApp(w http.ResponseWriter, status int, v appView) {
 	if v.Entered != nil {
 		field = *v.Entered
 	}
-	renderPage(w, status, appTemplate, map[string]any{
+	renderPage(w, status, s.pages.app, map[string]any{
 		"AppName":    appName,
 		"ClientID":   DemoClientID,
 		"WebhookURL": field,
@@ -330,7 +330,7 @@ type pingEvent struct {
 // Webhook URL and shows the status code, as Hootsuite does.
 func (s *Sandbox) ping(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("User-Agent") == webhookUserAgent {
-		writeHTMLError(w, http.StatusLoopDetected, "Loop detected", "The Webhook URL points at the ping button itself.")
+		s.writeHTMLError(w, http.StatusLoopDetected, "Loop detected", "The Webhook URL points at the ping button itself.")
 		return
 	}
 	s.mu.Lock()
@@ -374,12 +374,12 @@ func (s *Sandbox) ping(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) serveIndex(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeHTMLError(w, http.StatusMethodNotAllowed, "Method not allowed", r.Method+" is not allowed here; use GET.")
+		s.writeHTMLError(w, http.StatusMethodNotAllowed, "Method not allowed", r.Method+" is not allowed here; use GET.")
 		return
 	}
 	base := rootURL(r)
 	base.Path = APIPath
-	renderPage(w, http.StatusOK, indexTemplate, map[string]any{
+	renderPage(w, http.StatusOK, s.pages.index, map[string]any{
 		"BaseURL": base.String(),
 		"AppPath": appPath,
 	})
@@ -421,8 +421,8 @@ func renderPage(w http.ResponseWriter, status int, t *template.Template, data ma
 }
 
 // writeHTMLError answers with an HTML page explaining what went wrong.
-func writeHTMLError(w http.ResponseWriter, status int, title, message string) {
-	renderPage(w, status, errorTemplate, map[string]any{
+func (s *Sandbox) writeHTMLError(w http.ResponseWriter, status int, title, message string) {
+	renderPage(w, status, s.pages.errorPage, map[string]any{
 		"Status":  status,
 		"Title":   title,
 		"Message": message,

@@ -83,6 +83,7 @@ type Sandbox struct {
 	now    func() time.Time
 	client *http.Client
 	csrf   *http.CrossOriginProtection
+	pages  pages
 
 	mu          sync.Mutex
 	autoApprove bool
@@ -137,6 +138,7 @@ func New(opts Options) *Sandbox {
 		now:         now,
 		client:      client,
 		csrf:        http.NewCrossOriginProtection(),
+		pages:       parsePages(),
 		autoApprove: opts.AutoApprove,
 		nextID:      firstInstanceID,
 		instances:   make(map[int64]*instance),

@@ -38,10 +38,10 @@ func mustPage(name, body string) *template.Template {
 	return template.Must(template.New(name).Parse(pageHead + body + pageFoot))
 }
 
-// consentTemplate is Hootsuite's "Authorize app" page. Its script lets a
+// consentBody is Hootsuite's "Authorize app" page. Its script lets a
 // headless browser in end-to-end tests press a button by URL fragment
 // (#sandbox-allow or #sandbox-deny), without a browser driver.
-var consentTemplate = mustPage("consent", `{{define "title"}}Authorize app · Hootsuite (sandbox){{end}}
+const consentBody = `{{define "title"}}Authorize app · Hootsuite (sandbox){{end}}
 <main>
 <h1>Authorize app</h1>
 <p><strong id="app-name">{{.AppName}}</strong> would like to access your Hootsuite account.</p>
@@ -78,10 +78,10 @@ var consentTemplate = mustPage("consent", `{{define "title"}}Authorize app · Ho
   }
 })();
 </script>
-`)
+`
 
-// appTemplate is Hootsuite's app settings page ("My Apps > app").
-var appTemplate = mustPage("app", `{{define "title"}}My Apps · {{.AppName}} · Hootsuite (sandbox){{end}}
+// appBody is Hootsuite's app settings page ("My Apps > app").
+const appBody = `{{define "title"}}My Apps · {{.AppName}} · Hootsuite (sandbox){{end}}
 <main>
 <nav>My Apps &gt; <span id="app-name">{{.AppName}}</span></nav>
 <h1>{{.AppName}}</h1>
@@ -101,19 +101,19 @@ var appTemplate = mustPage("app", `{{define "title"}}My Apps · {{.AppName}} · 
 </form>
 {{with .View}}{{if .PingResult}}<p id="ping-result" class="{{if .PingOK}}ok{{else}}fail{{end}}">{{.PingResult}}</p>{{end}}{{end}}
 </main>
-`)
+`
 
-// errorTemplate explains a refused request; it never redirects anywhere.
-var errorTemplate = mustPage("error", `{{define "title"}}{{.Title}} · Hootsuite (sandbox){{end}}
+// errorBody explains a refused request; it never redirects anywhere.
+const errorBody = `{{define "title"}}{{.Title}} · Hootsuite (sandbox){{end}}
 <main>
 <h1>{{.Title}}</h1>
 <p class="error" id="error">{{.Message}}</p>
 <p>HTTP status {{.Status}}.</p>
 </main>
-`)
+`
 
-// indexTemplate is the sandbox's home page.
-var indexTemplate = mustPage("index", `{{define "title"}}hootwire sandbox{{end}}
+// indexBody is the sandbox's home page.
+const indexBody = `{{define "title"}}hootwire sandbox{{end}}
 <main>
 <h1>hootwire sandbox</h1>
 <dl>
@@ -121,4 +121,20 @@ var indexTemplate = mustPage("index", `{{define "title"}}hootwire sandbox{{end}}
 <dt>Hootsuite app settings</dt><dd><a href="{{.AppPath}}">My Apps &gt; the sandbox app</a></dd>
 </dl>
 </main>
-`)
+`
+
+// pages are the sandbox's HTML pages. They are parsed when a sandbox is
+// made, not at package initialisation, which every hootwire command (even
+// --version) would pay for.
+type pages struct {
+	consent, app, errorPage, index *template.Template
+}
+
+func parsePages() pages {
+	return pages{
+		consent:   mustPage("consent", consentBody),
+		app:       mustPage("app", appBody),
+		errorPage: mustPage("error", errorBody),
+		index:     mustPage("index", indexBody),
+	}
+}

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
+	"charm.land/lipgloss/v2"
 	"golang.org/x/term"
 
 	"hootwire/oauthflow"
@@ -62,11 +62,12 @@ func runWizard(ctx context.Context, o options, e env) int {
 		defer srv.Close()
 		cfg.Sandbox = srv
 	}
-	// The colour profile comes from the environment alone: inside tmux, full
-	// detection runs `tmux info` once more (lipgloss already ran it while
-	// initialising), which delays the first frame by some 13 ms and only
-	// tells whether tmux passes 24-bit colour through.
-	profile := colorprofile.Env(os.Environ())
+	// lipgloss detected the colour profile while initialising (inside tmux
+	// by running `tmux info`); handing Bubble Tea that answer saves it a
+	// second detection, some 13 ms of the first frame inside tmux. The
+	// wizard runs only when stdout and stderr are both terminals, so the
+	// answer for stdout holds for stderr.
+	profile := lipgloss.Writer.Profile
 	// Bubble Tea draws on its frame ticker, the first frame included: at
 	// 120 frames a second (its most) the first screen and every keystroke's
 	// echo wait at most 8 ms instead of 17.

@@ -17,10 +17,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -54,7 +57,12 @@ func main() {
 	flag.Parse()
 	cfg.env = env
 	cfg.commands = flag.Args()
-	if err := run(cfg, os.Stdout); err != nil {
+	// On ctrl+c or SIGTERM the measurement in progress is cancelled, so its
+	// tmux server and the command in it are ended, not left running.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, cfg, os.Stdout)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "firstframe:", err)
 		os.Exit(1)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ type config struct {
 
 // run measures every command cfg.runs times after cfg.warmup unreported
 // runs, and writes a line of milliseconds per run to out.
-func run(cfg config, out io.Writer) error {
+func run(ctx context.Context, cfg config, out io.Writer) error {
 	if len(cfg.commands) == 0 {
 		return errors.New("no command to measure: give one or more commands after the flags")
 	}
@@ -41,14 +42,21 @@ func run(cfg config, out io.Writer) error {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		return errors.New("tmux is not installed (apt-get install -y tmux)")
 	}
+	// A socket per measurement, in a directory of our own: a tmux server
+	// that is still exiting refuses a new session on its socket, and
+	// kill-server leaves the socket file behind.
+	dir, err := os.MkdirTemp("", "firstframe-")
+	if err != nil {
+		return fmt.Errorf("socket directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	n := 0
 	for i := range cfg.warmup + cfg.runs {
 		cols := make([]string, len(cfg.commands))
 		for j, command := range cfg.commands {
-			ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
-			// A socket per measurement: a server that is still exiting
-			// refuses a new session on its socket.
-			socket := fmt.Sprintf("firstframe-%d-%d-%d", os.Getpid(), i, j)
-			d, err := measure(ctx, cfg, socket, command)
+			n++
+			mctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+			d, err := measure(mctx, cfg, filepath.Join(dir, fmt.Sprintf("s%d", n)), command)
 			cancel()
 			if err != nil {
 				return fmt.Errorf("%s: %w", command, err)
@@ -62,16 +70,22 @@ func run(cfg config, out io.Writer) error {
 	return nil
 }
 
+// statusEvery is how often measure asks whether the command has exited.
+const statusEvery = 200 * time.Millisecond
+
 // measure starts a private tmux server with an idle pane, attaches a
 // control-mode client, and times command from respawn to marker on screen.
 func measure(ctx context.Context, cfg config, socket, command string) (time.Duration, error) {
 	tmux := func(args ...string) *exec.Cmd {
-		return exec.CommandContext(ctx, "tmux", append([]string{"-L", socket, "-f", "/dev/null"}, args...)...)
+		return exec.CommandContext(ctx, "tmux", append([]string{"-S", socket, "-f", "/dev/null"}, args...)...)
 	}
-	if out, err := tmux("new-session", "-d", "-s", "ff", "-x", strconv.Itoa(cfg.width), "-y", strconv.Itoa(cfg.height), "sleep 3600").CombinedOutput(); err != nil {
+	// remain-on-exit keeps a pane whose command exited, so that its screen
+	// and exit status can still be read.
+	if out, err := tmux("new-session", "-d", "-s", "ff", "-x", strconv.Itoa(cfg.width), "-y", strconv.Itoa(cfg.height), "sleep 3600",
+		";", "set-option", "-t", "ff", "remain-on-exit", "on").CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("start tmux: %w: %s", err, out)
 	}
-	killServer := func() { exec.Command("tmux", "-L", socket, "kill-server").Run() }
+	killServer := func() { exec.Command("tmux", "-S", socket, "kill-server").Run() }
 
 	client := tmux("-C", "attach", "-t", "ff")
 	stdin, err := client.StdinPipe()
@@ -112,11 +126,16 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		client.Wait()
 	}()
 	w := newWatcher(cfg.marker)
+	send := func(r request, line string) error {
+		w.sent(r)
+		_, err := io.WriteString(stdin, line)
+		return err
+	}
 
 	// The attach is answered with one empty block; wait for it so the
 	// clock starts with tmux idle.
 	for {
-		line, err := next(ctx, lines)
+		line, err := next(ctx, lines, nil)
 		if err != nil {
 			return 0, fmt.Errorf("attach the control client: %w", err)
 		}
@@ -131,38 +150,54 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 	}
 	respawn += " '" + command + "'\n"
 	start := time.Now()
-	if _, err := io.WriteString(stdin, respawn); err != nil {
+	if err := send(requestRespawn, respawn); err != nil {
 		return 0, fmt.Errorf("respawn the pane: %w", err)
 	}
+	tick := time.NewTicker(statusEvery)
+	defer tick.Stop()
 	for {
-		line, err := next(ctx, lines)
+		line, err := next(ctx, lines, tick.C)
 		if err != nil {
 			return 0, fmt.Errorf("%w before the pane showed %q; its last screen:\n%s", err, cfg.marker, w.lastScreen)
 		}
-		switch w.feed(line) {
-		case actionCapture:
-			if _, err := io.WriteString(stdin, "capture-pane -p -t ff\n"); err != nil {
+		if line == "" {
+			// The ticker: ask whether the command is still running.
+			if err := send(requestStatus, "display-message -p -t ff '"+statusFormat+"'\n"); err != nil {
+				return 0, fmt.Errorf("ask for the pane's status: %w", err)
+			}
+			continue
+		}
+		outcome, ask := w.feed(line)
+		switch outcome {
+		case outcomeFound:
+			return time.Since(start), nil
+		case outcomeFailed:
+			return 0, w.err
+		case outcomeExited:
+			return 0, fmt.Errorf("%w before the pane showed %q; its last screen:\n%s", w.err, cfg.marker, w.lastScreen)
+		}
+		if ask == requestCapture {
+			if err := send(requestCapture, "capture-pane -p -t ff\n"); err != nil {
 				return 0, fmt.Errorf("capture the pane: %w", err)
 			}
-		case actionFound:
-			return time.Since(start), nil
-		case actionFailed:
-			return 0, fmt.Errorf("tmux refused a command: %s", w.lastScreen)
 		}
 	}
 }
 
-// next returns the control client's next line, or why there is none.
-func next(ctx context.Context, lines <-chan string) (string, error) {
+// next returns the control client's next line, "" when tick fires first,
+// or why there is neither.
+func next(ctx context.Context, lines <-chan string, tick <-chan time.Time) (string, error) {
 	select {
 	case line, ok := <-lines:
 		if !ok {
 			if ctx.Err() != nil {
 				return "", fmt.Errorf("gave up waiting: %w", ctx.Err())
 			}
-			return "", errors.New("the pane closed (did the command exit?)")
+			return "", errors.New("the tmux client ended")
 		}
 		return line, nil
+	case <-tick:
+		return "", nil
 	case <-ctx.Done():
 		return "", fmt.Errorf("gave up waiting: %w", ctx.Err())
 	}

@@ -1,74 +1,114 @@
 package main
 
-import "strings"
-
-// action is what the watcher asks of the control client after a line.
-type action int
-
-const (
-	actionNone    action = iota
-	actionCapture        // send one capture-pane
-	actionFound          // the marker is on the screen
-	actionFailed         // tmux answered a command with %error
+import (
+	"fmt"
+	"strings"
 )
 
-// watcher reads a tmux control-mode stream and decides when to look at the
-// screen: once after the pane writes, never twice at a time, and again if
-// the pane wrote while a look was under way.
+// request is a command the watcher has sent to tmux; tmux answers commands
+// in the order it got them, each with one %begin ... %end (or %error) block.
+type request int
+
+const (
+	requestNone    request = iota // nothing to send
+	requestRespawn                // start the measured command
+	requestCapture                // the pane's screen
+	requestStatus                 // whether the pane's command has exited
+)
+
+// statusFormat makes tmux answer a requestStatus with "dead status".
+const statusFormat = "#{pane_dead} #{pane_dead_status}"
+
+// watcher reads a tmux control-mode stream and decides what to ask next:
+// the screen once after the pane writes, never two captures at a time, one
+// more if the pane wrote while a capture was under way, and the pane's
+// status when asked to check it.
 type watcher struct {
 	marker     string
-	respawned  bool // the respawn's own answer has come
+	pending    []request // sent and not yet answered, oldest first
 	inBlock    bool
 	block      []string
-	capturing  bool // a capture-pane is sent and not yet answered
-	dirty      bool // the pane wrote since that capture was sent
+	dirty      bool // the pane wrote since the pending capture was sent
 	lastScreen string
+	// Set with outcomeFailed or outcomeExited.
+	err error
 }
+
+// outcome is what the watcher concludes from a line.
+type outcome int
+
+const (
+	outcomeWaiting outcome = iota // nothing yet
+	outcomeFound                  // the marker is on the screen
+	outcomeFailed                 // tmux refused a command; see err
+	outcomeExited                 // the command exited first; see err
+)
 
 func newWatcher(marker string) *watcher { return &watcher{marker: marker} }
 
-func (w *watcher) feed(line string) action {
-	if w.inBlock {
+func (w *watcher) waitingFor(r request) bool {
+	for _, p := range w.pending {
+		if p == r {
+			return true
+		}
+	}
+	return false
+}
+
+// sent records that a request went to tmux, so its answer is known.
+func (w *watcher) sent(r request) { w.pending = append(w.pending, r) }
+
+// feed takes one line from the control client and returns the outcome so
+// far and what to send next: requestCapture when the screen should be
+// looked at, requestNone otherwise.
+func (w *watcher) feed(line string) (outcome, request) {
+	if !w.inBlock {
 		switch {
-		case strings.HasPrefix(line, "%end "), strings.HasPrefix(line, "%error "):
-			w.inBlock = false
-			text := strings.Join(w.block, "\n")
-			if strings.HasPrefix(line, "%error ") {
-				w.lastScreen = text
-				return actionFailed
+		case strings.HasPrefix(line, "%begin "):
+			w.inBlock = true
+			w.block = w.block[:0]
+		case strings.HasPrefix(line, "%output "):
+			if w.waitingFor(requestCapture) {
+				w.dirty = true
+				return outcomeWaiting, requestNone
 			}
-			if strings.Contains(text, w.marker) {
-				return actionFound
-			}
-			if !w.respawned {
-				// Blocks are answered in order: the first is the respawn's.
-				w.respawned = true
-				return actionNone
-			}
-			w.capturing = false
-			w.lastScreen = text
-			if w.dirty {
-				w.dirty = false
-				w.capturing = true
-				return actionCapture
-			}
-			return actionNone
-		default:
-			w.block = append(w.block, line)
-			return actionNone
+			return outcomeWaiting, requestCapture
+		}
+		return outcomeWaiting, requestNone
+	}
+	failed := strings.HasPrefix(line, "%error ")
+	if !failed && !strings.HasPrefix(line, "%end ") {
+		w.block = append(w.block, line)
+		return outcomeWaiting, requestNone
+	}
+	w.inBlock = false
+	text := strings.Join(w.block, "\n")
+	if len(w.pending) == 0 {
+		// The answer to the attach itself.
+		return outcomeWaiting, requestNone
+	}
+	answered := w.pending[0]
+	w.pending = w.pending[1:]
+	if failed {
+		w.err = fmt.Errorf("tmux refused a command: %s", text)
+		return outcomeFailed, requestNone
+	}
+	switch answered {
+	case requestCapture:
+		w.lastScreen = text
+		if strings.Contains(text, w.marker) {
+			return outcomeFound, requestNone
+		}
+		if w.dirty {
+			w.dirty = false
+			return outcomeWaiting, requestCapture
+		}
+	case requestStatus:
+		var dead, status int
+		if _, err := fmt.Sscanf(strings.TrimSpace(text), "%d %d", &dead, &status); err == nil && dead == 1 {
+			w.err = fmt.Errorf("the command exited with status %d", status)
+			return outcomeExited, requestNone
 		}
 	}
-	switch {
-	case strings.HasPrefix(line, "%begin "):
-		w.inBlock = true
-		w.block = w.block[:0]
-	case strings.HasPrefix(line, "%output "):
-		if w.capturing {
-			w.dirty = true
-			return actionNone
-		}
-		w.capturing = true
-		return actionCapture
-	}
-	return actionNone
+	return outcomeWaiting, requestNone
 }

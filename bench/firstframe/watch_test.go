@@ -1,66 +1,94 @@
 package main
 
 import (
+	"context"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 )
 
+// step is one line fed to the watcher, what it must conclude and ask for,
+// and (when sends is set) a request the test sends after it.
+type step struct {
+	line  string
+	want  outcome
+	ask   request
+	sends request
+}
+
 // TestWatcher feeds control-mode streams and checks when the watcher looks
-// at the screen and when it says the frame is there.
+// at the screen, when it says the frame is there, and when it gives up.
 func TestWatcher(t *testing.T) {
 	tests := []struct {
 		name  string
-		lines []string
-		want  []action // one per line
+		steps []step
 	}{
 		{
 			name: "output, then a capture that shows the marker",
-			lines: []string{
-				"%begin 1 1 1", "%end 1 1 1", // the respawn
-				"%output %0 \\033[?1049h",
-				"%begin 1 2 1", "Step 1 of 8: Target", "%end 1 2 1",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1"}, // the respawn
+				{line: "%output %0 \\033[?1049h", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 2 1"}, {line: "Step 1 of 8: Target"}, {line: "%end 1 2 1", want: outcomeFound},
 			},
-			want: []action{actionNone, actionNone, actionCapture, actionNone, actionNone, actionFound},
 		},
 		{
 			name: "output during a capture asks for one more capture, not two",
-			lines: []string{
-				"%begin 1 1 1", "%end 1 1 1",
-				"%output %0 x",
-				"%output %0 y",
-				"%output %0 z",
-				"%begin 1 2 1", "x", "%end 1 2 1",
-				"%begin 1 3 1", "x y Step 1 of 8", "%end 1 3 1",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1"},
+				{line: "%output %0 x", ask: requestCapture, sends: requestCapture},
+				{line: "%output %0 y"},
+				{line: "%output %0 z"},
+				{line: "%begin 1 2 1"}, {line: "x"}, {line: "%end 1 2 1", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 3 1"}, {line: "x y Step 1 of 8"}, {line: "%end 1 3 1", want: outcomeFound},
 			},
-			want: []action{actionNone, actionNone, actionCapture, actionNone, actionNone,
-				actionNone, actionNone, actionCapture,
-				actionNone, actionNone, actionFound},
 		},
 		{
 			name: "a screen without the marker and no output since waits",
-			lines: []string{
-				"%begin 1 1 1", "%end 1 1 1",
-				"%output %0 loading",
-				"%begin 1 2 1", "loading", "%end 1 2 1",
-				"%window-renamed @0 hootwire",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1"},
+				{line: "%output %0 loading", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 2 1"}, {line: "loading"}, {line: "%end 1 2 1"},
+				{line: "%window-renamed @0 hootwire"},
 			},
-			want: []action{actionNone, actionNone, actionCapture, actionNone, actionNone, actionNone, actionNone},
+		},
+		{
+			name: "a status answer of a live pane waits, of a dead one says the command exited",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1", sends: requestStatus},
+				{line: "%begin 1 2 1"}, {line: "0 "}, {line: "%end 1 2 1", sends: requestStatus},
+				{line: "%begin 1 3 1"}, {line: "1 3"}, {line: "%end 1 3 1", want: outcomeExited},
+			},
+		},
+		{
+			name: "answers are matched to requests in order: a status between captures is not a screen",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1", sends: requestStatus},
+				{line: "%output %0 Step 1 of 8", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 2 1"}, {line: "0 "}, {line: "%end 1 2 1"},
+				{line: "%begin 1 3 1"}, {line: "Step 1 of 8"}, {line: "%end 1 3 1", want: outcomeFound},
+			},
 		},
 		{
 			name:  "tmux refusing the respawn is a failure",
-			lines: []string{"%begin 1 1 1", "unknown command: respawn", "%error 1 1 1"},
-			want:  []action{actionNone, actionNone, actionFailed},
+			steps: []step{{line: "%begin 1 1 1"}, {line: "unknown command: respawn"}, {line: "%error 1 1 1", want: outcomeFailed}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWatcher("Step 1 of 8")
-			for i, line := range tt.lines {
-				if got := w.feed(line); got != tt.want[i] {
-					t.Fatalf("line %d %q: action %d, want %d", i, line, got, tt.want[i])
+			w.sent(requestRespawn)
+			for i, s := range tt.steps {
+				got, ask := w.feed(s.line)
+				if got != s.want || ask != s.ask {
+					t.Fatalf("line %d %q: outcome %d and request %d, want %d and %d", i, s.line, got, ask, s.want, s.ask)
 				}
+				if s.sends != requestNone {
+					w.sent(s.sends)
+				}
+			}
+			if w.err == nil && (tt.steps[len(tt.steps)-1].want == outcomeExited || tt.steps[len(tt.steps)-1].want == outcomeFailed) {
+				t.Error("a failure without its reason")
 			}
 		})
 	}
@@ -76,7 +104,7 @@ func TestMeasureInTmux(t *testing.T) {
 	var out strings.Builder
 	cfg := config{runs: 2, marker: "ready now", width: 100, height: 30, timeout: 5 * time.Second,
 		env: []string{"WORD=now"}, commands: []string{"sleep 0.2; echo ready $WORD; sleep 60"}}
-	if err := run(cfg, &out); err != nil {
+	if err := run(context.Background(), cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Fields(out.String())
@@ -91,8 +119,17 @@ func TestMeasureInTmux(t *testing.T) {
 
 	cfg = config{runs: 1, marker: "never shown", width: 100, height: 30, timeout: time.Second,
 		commands: []string{"echo something else; sleep 60"}}
-	err := run(cfg, &out)
+	err := run(context.Background(), cfg, &out)
 	if err == nil || !strings.Contains(err.Error(), "something else") {
 		t.Fatalf("a missing marker: got %v, want an error showing the last screen", err)
+	}
+
+	// A command that exits is reported as such (a time-out would say
+	// "gave up waiting"), with its screen.
+	cfg = config{runs: 1, marker: "never shown", width: 100, height: 30, timeout: time.Minute,
+		commands: []string{"echo boom; sleep 0.3; exit 3"}}
+	err = run(context.Background(), cfg, &out)
+	if err == nil || !strings.Contains(err.Error(), "exited with status 3") || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("an exiting command: got %v, want its exit status and its screen", err)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -46,15 +47,6 @@ const (
 
 func newWatcher(marker string) *watcher { return &watcher{marker: marker} }
 
-func (w *watcher) waitingFor(r request) bool {
-	for _, p := range w.pending {
-		if p == r {
-			return true
-		}
-	}
-	return false
-}
-
 // sent records that a request went to tmux, so its answer is known.
 func (w *watcher) sent(r request) { w.pending = append(w.pending, r) }
 
@@ -68,7 +60,7 @@ func (w *watcher) feed(line string) (outcome, request) {
 			w.inBlock = true
 			w.block = w.block[:0]
 		case strings.HasPrefix(line, "%output "):
-			if w.waitingFor(requestCapture) {
+			if slices.Contains(w.pending, requestCapture) {
 				w.dirty = true
 				return outcomeWaiting, requestNone
 			}

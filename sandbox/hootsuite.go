@@ -167,13 +167,13 @@ func (s *Sandbox) serveHootsuite(w http.ResponseWriter, r *http.Request) {
 		methods string
 		serve   func(http.ResponseWriter, *http.Request)
 	}
-	pages := map[string]page{
+	routes := map[string]page{
 		authPath:    {"GET, HEAD", s.consentPage},
 		consentPath: {"POST", s.consentDecision},
 		appPath:     {"GET, HEAD, POST", s.appPage},
 		pingPath:    {"POST", s.ping},
 	}
-	pg, ok := pages[r.URL.Path]
+	pg, ok := routes[r.URL.Path]
 	if !ok {
 		s.writeHTMLError(w, http.StatusNotFound, "Page not found", "There is no page at "+r.URL.Path+".")
 		return

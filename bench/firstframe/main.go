@@ -9,11 +9,14 @@
 //
 // Usage:
 //
-//	firstframe [-runs N] [-warmup N] [-marker TEXT] [-env K=V]... COMMAND...
+//	firstframe [-runs N] [-warmup N] [-marker TEXT] [-width W] [-height H]
+//	           [-timeout D] [-env K=V]... COMMAND...
 //
 // Each run starts every COMMAND once, in the order given (A B A B, so that
 // drift in the machine's speed falls on all of them alike), and prints one
-// line of milliseconds, one column per COMMAND, separated by tabs.
+// line of milliseconds, one column per COMMAND, separated by tabs. A command
+// that exits before showing the text fails the measurement, with its exit
+// status and its last screen.
 package main
 
 import (
@@ -51,7 +54,8 @@ func main() {
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "longest wait for one command's frame")
 	flag.Var(&env, "env", "K=V set in every command's environment (repeatable)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: firstframe [flags] COMMAND...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: firstframe [flags] COMMAND...\n\n"+
+			"Prints, per run, the milliseconds each COMMAND took to show -marker in a fresh tmux pane.\n\nFlags:")
 		flag.PrintDefaults()
 	}
 	flag.Parse()

@@ -33,6 +33,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.runs < 1 {
 		return fmt.Errorf("-runs %d: give at least 1", cfg.runs)
 	}
+	if cfg.warmup < 0 {
+		return fmt.Errorf("-warmup %d: give 0 or more", cfg.warmup)
+	}
 	for _, c := range append(append([]string{}, cfg.commands...), cfg.env...) {
 		// tmux's parser is handed each command in single quotes.
 		if strings.ContainsAny(c, "'\n") {
@@ -80,12 +83,21 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		return exec.CommandContext(ctx, "tmux", append([]string{"-S", socket, "-f", "/dev/null"}, args...)...)
 	}
 	// remain-on-exit keeps a pane whose command exited, so that its screen
-	// and exit status can still be read.
-	if out, err := tmux("new-session", "-d", "-s", "ff", "-x", strconv.Itoa(cfg.width), "-y", strconv.Itoa(cfg.height), "sleep 3600",
-		";", "set-option", "-t", "ff", "remain-on-exit", "on").CombinedOutput(); err != nil {
+	// and exit status can still be read. The server is started without ctx
+	// (a signal must not kill the client halfway, leaving a server nobody
+	// knows of) and killed on every way out.
+	start := exec.Command("tmux", "-S", socket, "-f", "/dev/null",
+		"new-session", "-d", "-s", "ff", "-x", strconv.Itoa(cfg.width), "-y", strconv.Itoa(cfg.height), "sleep 3600",
+		";", "set-option", "-t", "ff", "remain-on-exit", "on")
+	killServer := func() { exec.Command("tmux", "-S", socket, "kill-server").Run() }
+	if out, err := start.CombinedOutput(); err != nil {
+		killServer()
 		return 0, fmt.Errorf("start tmux: %w: %s", err, out)
 	}
-	killServer := func() { exec.Command("tmux", "-S", socket, "kill-server").Run() }
+	if ctx.Err() != nil {
+		killServer()
+		return 0, fmt.Errorf("gave up before starting: %w", ctx.Err())
+	}
 
 	client := tmux("-C", "attach", "-t", "ff")
 	stdin, err := client.StdinPipe()
@@ -111,6 +123,12 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		for scanner.Scan() {
 			select {
 			case lines <- scanner.Text():
+			case <-done:
+			}
+		}
+		if err := scanner.Err(); err != nil {
+			select {
+			case lines <- "%firstframe-read-error " + err.Error():
 			case <-done:
 			}
 		}
@@ -149,7 +167,7 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		respawn += " -e '" + kv + "'"
 	}
 	respawn += " '" + command + "'\n"
-	start := time.Now()
+	begin := time.Now()
 	if err := send(requestRespawn, respawn); err != nil {
 		return 0, fmt.Errorf("respawn the pane: %w", err)
 	}
@@ -159,6 +177,9 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		line, err := next(ctx, lines, tick.C)
 		if err != nil {
 			return 0, fmt.Errorf("%w before the pane showed %q; its last screen:\n%s", err, cfg.marker, w.lastScreen)
+		}
+		if msg, ok := strings.CutPrefix(line, "%firstframe-read-error "); ok {
+			return 0, fmt.Errorf("read the tmux client: %s", msg)
 		}
 		if line == "" {
 			// The ticker: ask whether the command is still running.
@@ -170,14 +191,16 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		outcome, ask := w.feed(line)
 		switch outcome {
 		case outcomeFound:
-			return time.Since(start), nil
+			return time.Since(begin), nil
 		case outcomeFailed:
 			return 0, w.err
 		case outcomeExited:
 			return 0, fmt.Errorf("%w before the pane showed %q; its last screen:\n%s", w.err, cfg.marker, w.lastScreen)
 		}
 		if ask == requestCapture {
-			if err := send(requestCapture, "capture-pane -p -t ff\n"); err != nil {
+			// -S -: the history too, where tmux moves the screen of a
+			// pane whose command has exited.
+			if err := send(requestCapture, "capture-pane -p -S - -t ff\n"); err != nil {
 				return 0, fmt.Errorf("capture the pane: %w", err)
 			}
 		}
@@ -191,7 +214,7 @@ func next(ctx context.Context, lines <-chan string, tick <-chan time.Time) (stri
 	case line, ok := <-lines:
 		if !ok {
 			if ctx.Err() != nil {
-				return "", fmt.Errorf("gave up waiting: %w", ctx.Err())
+				return "", gaveUp(ctx)
 			}
 			return "", errors.New("the tmux client ended")
 		}
@@ -199,6 +222,14 @@ func next(ctx context.Context, lines <-chan string, tick <-chan time.Time) (stri
 	case <-tick:
 		return "", nil
 	case <-ctx.Done():
-		return "", fmt.Errorf("gave up waiting: %w", ctx.Err())
+		return "", gaveUp(ctx)
 	}
+}
+
+// gaveUp says why waiting stopped, and what to do about a time-out.
+func gaveUp(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("gave up waiting (raise -timeout if the command is just slow): %w", ctx.Err())
+	}
+	return fmt.Errorf("gave up waiting: %w", ctx.Err())
 }

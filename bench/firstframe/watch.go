@@ -17,8 +17,10 @@ const (
 	requestStatus                 // whether the pane's command has exited
 )
 
-// statusFormat makes tmux answer a requestStatus with "dead status".
-const statusFormat = "#{pane_dead} #{pane_dead_status}"
+// statusFormat makes tmux answer a requestStatus with "dead:status:signal",
+// for example "0::" while the command runs, "1:3:" when it exited with 3 and
+// "1::9" when signal 9 killed it.
+const statusFormat = "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}"
 
 // watcher reads a tmux control-mode stream and decides what to ask next:
 // the screen once after the pane writes, never two captures at a time, one
@@ -28,9 +30,14 @@ type watcher struct {
 	marker     string
 	pending    []request // sent and not yet answered, oldest first
 	inBlock    bool
+	blockEnd   string // the %end line that closes the open block
 	block      []string
 	dirty      bool // the pane wrote since the pending capture was sent
 	lastScreen string
+	// exited says how the command ended, once a status answer has said so;
+	// the watcher concludes only after one more capture, since the marker
+	// may have been drawn just before the end.
+	exited error
 	// Set with outcomeFailed or outcomeExited.
 	err error
 }
@@ -57,7 +64,11 @@ func (w *watcher) feed(line string) (outcome, request) {
 	if !w.inBlock {
 		switch {
 		case strings.HasPrefix(line, "%begin "):
+			// The block ends with %end (or %error) and the same time,
+			// number and flags: a captured line that merely starts with
+			// "%end " does not end it.
 			w.inBlock = true
+			w.blockEnd = strings.TrimPrefix(line, "%begin ")
 			w.block = w.block[:0]
 		case strings.HasPrefix(line, "%output "):
 			if slices.Contains(w.pending, requestCapture) {
@@ -68,8 +79,8 @@ func (w *watcher) feed(line string) (outcome, request) {
 		}
 		return outcomeWaiting, requestNone
 	}
-	failed := strings.HasPrefix(line, "%error ")
-	if !failed && !strings.HasPrefix(line, "%end ") {
+	failed := line == "%error "+w.blockEnd
+	if !failed && line != "%end "+w.blockEnd {
 		w.block = append(w.block, line)
 		return outcomeWaiting, requestNone
 	}
@@ -95,12 +106,33 @@ func (w *watcher) feed(line string) (outcome, request) {
 			w.dirty = false
 			return outcomeWaiting, requestCapture
 		}
-	case requestStatus:
-		var dead, status int
-		if _, err := fmt.Sscanf(strings.TrimSpace(text), "%d %d", &dead, &status); err == nil && dead == 1 {
-			w.err = fmt.Errorf("the command exited with status %d", status)
+		if w.exited != nil && !slices.Contains(w.pending, requestCapture) {
+			w.err = w.exited
 			return outcomeExited, requestNone
+		}
+	case requestStatus:
+		if w.exited != nil {
+			break
+		}
+		if w.exited = deadStatus(strings.TrimSpace(text)); w.exited != nil && !slices.Contains(w.pending, requestCapture) {
+			// One last look: the screen, history included, as the
+			// command left it.
+			return outcomeWaiting, requestCapture
 		}
 	}
 	return outcomeWaiting, requestNone
+}
+
+// deadStatus reads an answer to statusFormat: nil while the command runs,
+// else how it ended.
+func deadStatus(answer string) error {
+	dead, rest, _ := strings.Cut(answer, ":")
+	if dead != "1" {
+		return nil
+	}
+	status, signal, _ := strings.Cut(rest, ":")
+	if signal != "" {
+		return fmt.Errorf("the command was killed by signal %s", signal)
+	}
+	return fmt.Errorf("the command exited with status %s", status)
 }

@@ -21,8 +21,9 @@ type step struct {
 // at the screen, when it says the frame is there, and when it gives up.
 func TestWatcher(t *testing.T) {
 	tests := []struct {
-		name  string
-		steps []step
+		name    string
+		steps   []step
+		wantErr string // in the error of a failure or an exit
 	}{
 		{
 			name: "output, then a capture that shows the marker",
@@ -53,11 +54,31 @@ func TestWatcher(t *testing.T) {
 			},
 		},
 		{
-			name: "a status answer of a live pane waits, of a dead one says the command exited",
+			name: "a live pane waits; a dead one gets one last look, then the exit is reported",
 			steps: []step{
 				{line: "%begin 1 1 1"}, {line: "%end 1 1 1", sends: requestStatus},
-				{line: "%begin 1 2 1"}, {line: "0 "}, {line: "%end 1 2 1", sends: requestStatus},
-				{line: "%begin 1 3 1"}, {line: "1 3"}, {line: "%end 1 3 1", want: outcomeExited},
+				{line: "%begin 1 2 1"}, {line: "0::"}, {line: "%end 1 2 1", sends: requestStatus},
+				{line: "%begin 1 3 1"}, {line: "1:3:"}, {line: "%end 1 3 1", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 4 1"}, {line: "boom"}, {line: "Pane is dead (status 3)"}, {line: "%end 1 4 1", want: outcomeExited},
+			},
+			wantErr: "exited with status 3",
+		},
+		{
+			name: "a command killed by a signal is reported with the signal",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1", sends: requestStatus},
+				{line: "%begin 1 2 1"}, {line: "1::9"}, {line: "%end 1 2 1", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 3 1"}, {line: "%end 1 3 1", want: outcomeExited},
+			},
+			wantErr: "killed by signal 9",
+		},
+		{
+			name: "a marker drawn just before the command exits still counts",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1", sends: requestStatus},
+				{line: "%output %0 Step 1 of 8", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 2 1"}, {line: "1:0:"}, {line: "%end 1 2 1"},
+				{line: "%begin 1 3 1"}, {line: "Step 1 of 8"}, {line: "Pane is dead (status 0)"}, {line: "%end 1 3 1", want: outcomeFound},
 			},
 		},
 		{
@@ -65,13 +86,22 @@ func TestWatcher(t *testing.T) {
 			steps: []step{
 				{line: "%begin 1 1 1"}, {line: "%end 1 1 1", sends: requestStatus},
 				{line: "%output %0 Step 1 of 8", ask: requestCapture, sends: requestCapture},
-				{line: "%begin 1 2 1"}, {line: "0 "}, {line: "%end 1 2 1"},
+				{line: "%begin 1 2 1"}, {line: "0::"}, {line: "%end 1 2 1"},
 				{line: "%begin 1 3 1"}, {line: "Step 1 of 8"}, {line: "%end 1 3 1", want: outcomeFound},
 			},
 		},
 		{
-			name:  "tmux refusing the respawn is a failure",
-			steps: []step{{line: "%begin 1 1 1"}, {line: "unknown command: respawn"}, {line: "%error 1 1 1", want: outcomeFailed}},
+			name: "a screen line that starts like %end does not end the block",
+			steps: []step{
+				{line: "%begin 1 1 1"}, {line: "%end 1 1 1"},
+				{line: "%output %0 x", ask: requestCapture, sends: requestCapture},
+				{line: "%begin 1 2 1"}, {line: "%end 9 9 9"}, {line: "Step 1 of 8"}, {line: "%end 1 2 1", want: outcomeFound},
+			},
+		},
+		{
+			name:    "tmux refusing the respawn is a failure",
+			steps:   []step{{line: "%begin 1 1 1"}, {line: "unknown command: respawn"}, {line: "%error 1 1 1", want: outcomeFailed}},
+			wantErr: "unknown command: respawn",
 		},
 	}
 	for _, tt := range tests {
@@ -87,8 +117,8 @@ func TestWatcher(t *testing.T) {
 					w.sent(s.sends)
 				}
 			}
-			if w.err == nil && (tt.steps[len(tt.steps)-1].want == outcomeExited || tt.steps[len(tt.steps)-1].want == outcomeFailed) {
-				t.Error("a failure without its reason")
+			if tt.wantErr != "" && (w.err == nil || !strings.Contains(w.err.Error(), tt.wantErr)) {
+				t.Errorf("error %v, want one saying %q", w.err, tt.wantErr)
 			}
 		})
 	}
@@ -124,6 +154,13 @@ func TestMeasureInTmux(t *testing.T) {
 		t.Fatalf("a missing marker: got %v, want an error showing the last screen", err)
 	}
 
+	// A command that shows the marker and exits at once is measured.
+	cfg = config{runs: 1, marker: "shown then gone", width: 100, height: 30, timeout: time.Minute,
+		commands: []string{"echo shown then gone"}}
+	if err := run(context.Background(), cfg, &out); err != nil {
+		t.Fatalf("a command that exits right after its text: %v", err)
+	}
+
 	// A command that exits is reported as such (a time-out would say
 	// "gave up waiting"), with its screen.
 	cfg = config{runs: 1, marker: "never shown", width: 100, height: 30, timeout: time.Minute,
@@ -131,5 +168,9 @@ func TestMeasureInTmux(t *testing.T) {
 	err = run(context.Background(), cfg, &out)
 	if err == nil || !strings.Contains(err.Error(), "exited with status 3") || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("an exiting command: got %v, want its exit status and its screen", err)
+	}
+	cfg.commands = []string{"echo going; sleep 0.3; kill -9 $$"}
+	if err := run(context.Background(), cfg, &out); err == nil || !strings.Contains(err.Error(), "killed by signal 9") {
+		t.Fatalf("a killed command: got %v, want the signal", err)
 	}
 }

@@ -7,28 +7,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-sock="hootwire-pictures-$$"
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+# The socket in $work: kill-server leaves the file behind, and $work goes.
+sock="$work/tmux"
+trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 go build -o "$work/hootwire" .
-tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 30 \
+tmux -S "$sock" -f /dev/null new-session -d -x 100 -y 30 \
   -e "HOOTWIRE_CONFIG_DIR=$work/config" -e TERM=xterm-256color \
   "$work/hootwire --sandbox --no-browser; sleep 600"
 
 # wait_for TEXT: poll the screen until it shows TEXT (30 s at most).
 wait_for() {
   for _ in $(seq 600); do
-    tmux -L "$sock" capture-pane -p | grep -qF -- "$1" && return 0
+    tmux -S "$sock" capture-pane -p | grep -qF -- "$1" && return 0
     sleep 0.05
   done
   echo "make-pictures: the screen never showed: $1" >&2
-  tmux -L "$sock" capture-pane -p >&2
+  tmux -S "$sock" capture-pane -p >&2
   exit 1
 }
-keys() { tmux -L "$sock" send-keys "$@"; }
+keys() { tmux -S "$sock" send-keys "$@"; }
 # freeze keeps a background colour past ESC[49m (default background), so
 # the capture spells it as a full reset; every styled run sets its own again.
-shot() { tmux -L "$sock" capture-pane -e -p | sed 's/\x1b\[49m/\x1b[0m/g' > "$work/$1.ansi"; }
+shot() { tmux -S "$sock" capture-pane -e -p | sed 's/\x1b\[49m/\x1b[0m/g' > "$work/$1.ansi"; }
 
 wait_for "Step 1 of 8";            shot 01-target;    keys Enter
 wait_for "Step 2 of 8";            shot 02-account;   keys Enter Enter

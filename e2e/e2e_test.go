@@ -69,8 +69,14 @@ type term struct {
 
 func newTerm(t *testing.T, env []string, command string) *term {
 	t.Helper()
-	tm := &term{t: t, socket: fmt.Sprintf("hootwire-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	args := []string{"-L", tm.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30"}
+	// The socket lives in a directory of the test's own, removed at the end:
+	// kill-server leaves the socket file behind.
+	dir, err := os.MkdirTemp("", "hootwire-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, socket: filepath.Join(dir, "tmux")}
+	args := []string{"-S", tm.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30"}
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}
@@ -86,14 +92,15 @@ func newTerm(t *testing.T, env []string, command string) *term {
 			os.WriteFile(path, []byte(strings.Join(tm.shots, "\n-----\n")), 0o600)
 			t.Logf("screen captures saved in %s; the last one:\n%s", path, tm.last())
 		}
-		exec.Command("tmux", "-L", tm.socket, "kill-server").Run()
+		exec.Command("tmux", "-S", tm.socket, "kill-server").Run()
+		os.RemoveAll(dir)
 	})
 	return tm
 }
 
 func (tm *term) tmux(args ...string) string {
 	tm.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", tm.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		tm.t.Fatalf("tmux %v: %v %s", args, err, out)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,7 +154,7 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 	// The attach is answered with one empty block; wait for it so the
 	// clock starts with tmux idle.
 	for {
-		line, err := next(ctx, lines, nil)
+		line, _, err := next(ctx, lines, nil)
 		if err != nil {
 			return 0, fmt.Errorf("attach the control client: %w", err)
 		}
@@ -174,15 +175,19 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 	tick := time.NewTicker(statusEvery)
 	defer tick.Stop()
 	for {
-		line, err := next(ctx, lines, tick.C)
+		line, ticked, err := next(ctx, lines, tick.C)
 		if err != nil {
 			return 0, fmt.Errorf("%w before the pane showed %q; its last screen:\n%s", err, cfg.marker, w.lastScreen)
 		}
 		if msg, ok := strings.CutPrefix(line, "%firstframe-read-error "); ok {
 			return 0, fmt.Errorf("read the tmux client: %s", msg)
 		}
-		if line == "" {
-			// The ticker: ask whether the command is still running.
+		if ticked {
+			// Ask whether the command is still running, unless the
+			// last such question is still unanswered.
+			if slices.Contains(w.pending, requestStatus) {
+				continue
+			}
 			if err := send(requestStatus, "display-message -p -t ff '"+statusFormat+"'\n"); err != nil {
 				return 0, fmt.Errorf("ask for the pane's status: %w", err)
 			}
@@ -207,22 +212,23 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 	}
 }
 
-// next returns the control client's next line, "" when tick fires first,
-// or why there is neither.
-func next(ctx context.Context, lines <-chan string, tick <-chan time.Time) (string, error) {
+// next returns the control client's next line, or ticked when tick fires
+// first, or why there is neither. (A line may be empty: a screen has blank
+// rows.)
+func next(ctx context.Context, lines <-chan string, tick <-chan time.Time) (line string, ticked bool, err error) {
 	select {
 	case line, ok := <-lines:
 		if !ok {
 			if ctx.Err() != nil {
-				return "", gaveUp(ctx)
+				return "", false, gaveUp(ctx)
 			}
-			return "", errors.New("the tmux client ended")
+			return "", false, errors.New("the tmux client ended")
 		}
-		return line, nil
+		return line, false, nil
 	case <-tick:
-		return "", nil
+		return "", true, nil
 	case <-ctx.Done():
-		return "", gaveUp(ctx)
+		return "", false, gaveUp(ctx)
 	}
 }
 

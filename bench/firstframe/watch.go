@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,7 +38,8 @@ type watcher struct {
 	// exited says how the command ended, once a status answer has said so;
 	// the watcher concludes only after one more capture, since the marker
 	// may have been drawn just before the end.
-	exited error
+	exited   error
+	unreaped int // see deadStatus
 	// Set with outcomeFailed or outcomeExited.
 	err error
 }
@@ -114,7 +116,7 @@ func (w *watcher) feed(line string) (outcome, request) {
 		if w.exited != nil {
 			break
 		}
-		if w.exited = deadStatus(strings.TrimSpace(text)); w.exited != nil && !slices.Contains(w.pending, requestCapture) {
+		if w.exited = deadStatus(strings.TrimSpace(text), &w.unreaped); w.exited != nil && !slices.Contains(w.pending, requestCapture) {
 			// One last look: the screen, history included, as the
 			// command left it.
 			return outcomeWaiting, requestCapture
@@ -123,14 +125,28 @@ func (w *watcher) feed(line string) (outcome, request) {
 	return outcomeWaiting, requestNone
 }
 
+// unreapedChecks is how many status answers in a row may have the pane
+// closed without a status before the watcher concludes it ended anyway.
+const unreapedChecks = 3
+
 // deadStatus reads an answer to statusFormat: nil while the command runs,
-// else how it ended.
-func deadStatus(answer string) error {
+// else how it ended. unreaped counts answers in a row that had the pane
+// closed but no status yet.
+func deadStatus(answer string, unreaped *int) error {
 	dead, rest, _ := strings.Cut(answer, ":")
 	if dead != "1" {
 		return nil
 	}
 	status, signal, _ := strings.Cut(rest, ":")
+	if status == "" && signal == "" {
+		// The pane has closed, so the command has ended; tmux fills in
+		// the status once it has reaped it, but on a busy machine it
+		// sometimes never does. Give it a few checks.
+		if *unreaped++; *unreaped < unreapedChecks {
+			return nil
+		}
+		return errors.New("the command ended (its pane closed; tmux gave no exit status)")
+	}
 	if signal != "" {
 		return fmt.Errorf("the command was killed by signal %s", signal)
 	}

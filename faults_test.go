@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 	"hootwire/store"
 )
 
@@ -82,17 +81,12 @@ func TestFaultMatrixScripted(t *testing.T) {
 		for _, row := range sandbox.Catalog(call.op, faultTimes) {
 			t.Run(call.name+"/"+row.Name, func(t *testing.T) {
 				t.Parallel()
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				sb, err := sandbox.Start(ctx, "", sandbox.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer sb.Close()
+				ctx := t.Context()
+				sb := sandboxtest.Start(t, sandbox.Options{})
 				vars := map[string]string{
 					"OC_BASE_URL": sb.BaseURL, "OC_USER_SECRET": sandbox.DemoUserSecret, "OC_ORG_SECRET": sandbox.DemoOrgSecret,
 					"HOOTSUITE_CLIENT_ID": sandbox.DemoClientID, "HOOTSUITE_CLIENT_SECRET": sandbox.DemoClientSecret,
-					"HOOTSUITE_CALLBACK_URL": fmt.Sprintf("http://localhost:%d/callback", freePort(t)),
+					"HOOTSUITE_CALLBACK_URL": sandboxtest.CallbackURL(t),
 					"HOOTWIRE_CONFIG_DIR":    t.TempDir(),
 					"BROWSER":                "/usr/bin/env HOOTWIRE_TEST_BROWSER=allow " + self,
 				}

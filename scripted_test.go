@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // TestMain lets the test binary play the user's browser for hootwire runs
@@ -87,18 +87,8 @@ func newScriptEnv(t *testing.T) *scriptEnv {
 	return &scriptEnv{
 		t: t, base: base, root: strings.TrimSuffix(base, "/elements/api-v2"),
 		configDir: filepath.Join(dir, "config"), browseLog: filepath.Join(dir, "browser.log"),
-		decision: "allow", callback: fmt.Sprintf("http://localhost:%d/callback", freePort(t)),
+		decision: "allow", callback: sandboxtest.CallbackURL(t),
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func (s *scriptEnv) environ() []string {
@@ -323,7 +313,7 @@ func TestExitStatuses(t *testing.T) {
 		}
 	})
 	t.Run("network failure is 5", func(t *testing.T) {
-		cmd, _, stderr := s.command(context.Background(), "--base-url", fmt.Sprintf("http://127.0.0.1:%d/elements/api-v2", freePort(t)))
+		cmd, _, stderr := s.command(context.Background(), "--base-url", fmt.Sprintf("http://127.0.0.1:%d/elements/api-v2", sandboxtest.FreePort(t)))
 		err := cmd.Run()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitNetwork || !strings.Contains(stderr.String(), "no answer from") {
 			t.Errorf("err %v\n%s", err, stderr)

@@ -7,6 +7,7 @@ import (
 
 	"hootwire/api"
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // TestEveryCallAgainstTheSandbox runs each call of the client against the
@@ -14,11 +15,7 @@ import (
 func TestEveryCallAgainstTheSandbox(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sb, err := sandbox.Start(ctx, "", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := sandboxtest.Start(t, sandbox.Options{})
 	c, err := api.New(sb.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // binary is the hootwire built for these tests; missing names the tools
@@ -193,16 +193,6 @@ func (s *sandboxProcess) instances() []instance {
 	return out
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // chromium is the BROWSER command: a real headless Chromium that loads the
 // consent page, where the fragment makes the page press Allow or Deny.
 func chromium(t *testing.T, fragment string) string {
@@ -281,7 +271,7 @@ func finishFromCreate(tm *term) string {
 func TestWizardWithARealBrowser(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
+	callback := sandboxtest.CallbackURL(t)
 	tm := newTerm(t, baseEnv(t, chromium(t, "sandbox-allow")), binary)
 	typeInputs(tm, sb.base, callback)
 	screen := finishFromCreate(tm)
@@ -297,7 +287,7 @@ func TestWizardWithARealBrowser(t *testing.T) {
 func TestPasteTheRedirectedURL(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
+	callback := sandboxtest.CallbackURL(t)
 	tm := newTerm(t, baseEnv(t, ""), binary+" --no-browser")
 	typeInputs(tm, sb.base, callback)
 	approveByPaste(t, tm, sb)
@@ -343,7 +333,7 @@ func approveByPaste(t *testing.T, tm *term, sb *sandboxProcess) {
 func TestDenialThenRetry(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
+	callback := sandboxtest.CallbackURL(t)
 	// The first open denies, the next approves, as a user changing their mind.
 	dir := t.TempDir()
 	script := filepath.Join(dir, "browser.sh")
@@ -399,7 +389,7 @@ func TestCopyKeyReachesTheClipboard(t *testing.T) {
 func TestResizeAndQuit(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := fmt.Sprintf("http://localhost:%d/callback", freePort(t))
+	callback := sandboxtest.CallbackURL(t)
 	tm := newTerm(t, baseEnv(t, ""), binary+" --no-browser")
 	typeInputs(tm, sb.base, callback)
 	tm.waitFor("Authorization URL")

@@ -1,7 +1,6 @@
 package sandbox_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // startServer runs a sandbox with Start, closed at the end of the test.
@@ -20,15 +20,7 @@ func startServer(t *testing.T, opts sandbox.Options) (*sandbox.Server, *env) {
 	if opts.Now == nil {
 		opts.Now = clk.Now
 	}
-	srv, err := sandbox.Start(context.Background(), "", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
+	srv := sandboxtest.Start(t, opts)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -10,6 +10,7 @@ import (
 
 	"hootwire/api"
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // recordingSaver keeps every session it is asked to save.
@@ -36,13 +37,7 @@ func demoInputs(base string) Inputs {
 
 func newFixture(t *testing.T, mutate func(*Inputs)) *fixture {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	sb, err := sandbox.Start(ctx, "", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := sandboxtest.Start(t, sandbox.Options{})
 	in := demoInputs(sb.BaseURL)
 	if mutate != nil {
 		mutate(&in)

@@ -18,6 +18,7 @@ import (
 
 	"hootwire/api"
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // fixedNow keeps the countdown, and so the golden files, still.
@@ -96,11 +97,7 @@ func newTestEnv(t testing.TB) *testEnv {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	sb, err := sandbox.Start(ctx, "", sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := sandboxtest.Start(t, sandbox.Options{})
 	b := newFakeBrowser(sb)
 	e := &testEnv{sb: sb, browser: b}
 	e.cfg = Config{

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,17 +12,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"hootwire/oauthflow"
+	"hootwire/sandbox/sandboxtest"
 )
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // observed wraps the wizard inside a real tea.Program so the test can see
 // the model as the program's loop leaves it after every message.
@@ -56,7 +45,7 @@ func TestWizardInAProgram(t *testing.T) {
 	e := newTestEnv(t)
 	// The real loopback listener this time; the fake opener approves on the
 	// sandbox's consent page and follows the redirect to it, as a browser would.
-	e.cfg.Prefill.CallbackURL = fmt.Sprintf("http://localhost:%d/callback", freePort(t))
+	e.cfg.Prefill.CallbackURL = sandboxtest.CallbackURL(t)
 	e.cfg.Deps.NewState = oauthflow.NewState
 	e.cfg.Deps.NeedsListener = oauthflow.NeedsListener
 	e.cfg.Deps.Listen = func(ctx context.Context, callbackURL, state string) (Listener, error) {

@@ -139,6 +139,9 @@ func Resume(client *api.Client, in Inputs, s Session, opts Options) (*Procedure,
 	if s.ID == "" {
 		return nil, errors.New("resume: the saved session has no id")
 	}
+	if s.BaseURL != "" && s.BaseURL != client.BaseURL() {
+		return nil, fmt.Errorf("resume: the saved setup is on %s, not %s; choose that platform to resume it", s.BaseURL, client.BaseURL())
+	}
 	if s.Stage >= StageCreated && s.Stage < StageDeleted && (s.InstanceID == 0 || s.Token == "") {
 		return nil, errors.New("resume: the saved session says the instance exists but has no id or token")
 	}

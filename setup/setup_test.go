@@ -252,6 +252,23 @@ func TestFinishRetriesAndResumes(t *testing.T) {
 	}
 }
 
+// TestResumeRefusesAnotherPlatform: a saved setup holds an instance on its
+// own platform; resuming it with a client for another would patch or delete
+// an instance id that means something else there.
+func TestResumeRefusesAnotherPlatform(t *testing.T) {
+	f := newFixture(t, nil)
+	if _, err := f.proc.Create(context.Background(), f.grantCode(t)); err != nil {
+		t.Fatal(err)
+	}
+	saved := f.saver.saved[len(f.saver.saved)-1]
+	other := sandboxtest.Start(t, sandbox.Options{})
+	client, _ := api.New(other.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
+	_, err := Resume(client, demoInputs(other.BaseURL), saved, Options{})
+	if err == nil || !strings.Contains(err.Error(), f.sb.BaseURL) || !strings.Contains(err.Error(), "choose that platform") {
+		t.Fatalf("err = %v, want a refusal naming the saved platform", err)
+	}
+}
+
 func TestPreviewMasksSecrets(t *testing.T) {
 	f := newFixture(t, nil)
 	body, curl := f.proc.Preview("the-grant-code-123")

@@ -17,6 +17,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"hootwire/api"
+	"hootwire/redact"
 	"hootwire/sandbox"
 	"hootwire/setup"
 	"hootwire/store"
@@ -175,7 +176,7 @@ func (m Model) Result() (setup.Result, bool) {
 	if m.proc == nil || m.proc.Session().Stage < setup.StagePatched {
 		return setup.Result{}, false
 	}
-	return m.finish.result, true
+	return m.proc.Result(), true
 }
 
 // Procedure is the setup in progress, or nil before step 5.
@@ -250,6 +251,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.routeToStep(msg)
 }
 
+// forgetOtherPlatforms drops a saved setup offered or accepted for a
+// platform other than base: going back and choosing another target must not
+// resume the first one's instance there.
+func (m *Model) forgetOtherPlatforms(base string) {
+	norm, _ := api.NormalizeBaseURL(base)
+	if m.offer != nil && m.offer.Session.BaseURL != norm {
+		m.offer = nil
+	}
+	if m.resuming != nil && m.resuming.Session.BaseURL != norm {
+		m.resuming = nil
+	}
+}
+
 // offerResume looks for an unfinished setup on base and offers it; with
 // --resume it is taken at once.
 func (m *Model) offerResume(base string) {
@@ -275,9 +289,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case matches(msg, k.Yes) && m.busy == "":
 			proc, ctx := m.proc, m.ctx
-			return m, m.wait(fmt.Sprintf("Deleting instance %d…", proc.Session().InstanceID), func() tea.Msg {
+			cmd := m.wait(fmt.Sprintf("Deleting instance %d…", proc.Session().InstanceID), func() tea.Msg {
 				return deletedMsg{proc.Delete(ctx)}
 			})
+			return m, cmd
 		case matches(msg, k.No) && m.busy == "":
 			m.deleting = false
 		}
@@ -315,6 +330,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case matches(msg, k.Help) && !m.typing():
 		m.help.ShowAll = !m.help.ShowAll
+		return m, nil
+	}
+	if m.busy != "" {
+		// A call is under way: until it answers, only quitting and help act,
+		// so that no key sends it twice or starts another beside it.
 		return m, nil
 	}
 	return m.routeToStep(msg)
@@ -411,11 +431,13 @@ func (m *Model) copyURL(what, url string) tea.Cmd {
 
 // errText is an error as shown: one redacted line per sentence of the cause.
 func (m Model) errText(err error) string {
-	s := err.Error()
+	// Before there is a client its redactor knows no secret yet, but a nil
+	// one still masks anything shaped like a secret.
+	var r *redact.Redactor
 	if m.client != nil {
-		s = m.client.Redactor().String(s)
+		r = m.client.Redactor()
 	}
-	return s
+	return r.String(err.Error())
 }
 
 func matches(msg tea.KeyPressMsg, b ...interface {

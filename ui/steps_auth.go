@@ -116,7 +116,8 @@ func (m Model) updateAuthorize(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, tea.Batch(cmds...)
 		}
-		return m, tea.Batch(m.listen(), m.tick(), m.spin.Tick)
+		cmd := tea.Batch(m.listen(), m.tick(), m.spin.Tick)
+		return m, cmd
 	case listenerMsg:
 		if msg.attempt != a.attempt {
 			if l := msg.listener; l != nil {
@@ -160,7 +161,8 @@ func (m Model) updateAuthorize(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.attempt != a.attempt || !a.waiting() {
 			return m, nil
 		}
-		return m, m.tick()
+		cmd := m.tick()
+		return m, cmd
 	case tea.KeyPressMsg:
 		return m.authorizeKey(msg)
 	case tea.PasteMsg:
@@ -191,7 +193,8 @@ func (m Model) authorizeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				return m, nil
 			}
 			a.cancel()
-			return m, m.goTo(StepInstance)
+			cmd := m.goTo(StepInstance)
+			return m, cmd
 		case matches(msg, k.Back):
 			a.pasting = false
 			a.paste.Blur()
@@ -205,15 +208,19 @@ func (m Model) authorizeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case matches(msg, k.Back) && !m.proc.CreateSent():
 		a.cancel()
-		return m, m.goTo(StepInstance)
+		cmd := m.goTo(StepInstance)
+		return m, cmd
 	case matches(msg, k.Next) && (m.err != nil || a.url == ""):
-		return m, m.startAuthorization()
+		cmd := m.startAuthorization()
+		return m, cmd
 	case a.url == "":
 		return m, nil
 	case matches(msg, k.Copy):
-		return m, m.copyURL("authorization URL", a.url)
+		cmd := m.copyURL("authorization URL", a.url)
+		return m, cmd
 	case matches(msg, k.Open):
-		return m, m.openBrowser()
+		cmd := m.openBrowser()
+		return m, cmd
 	case matches(msg, k.Paste):
 		a.pasting = true
 		m.err = nil

@@ -52,24 +52,25 @@ func (m Model) updateCreate(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		k := m.keys
-		if m.busy != "" {
-			return m, nil
-		}
 		switch {
 		case m.create.instance != nil && matches(msg, k.Reveal):
 			m.create.reveal = !m.create.reveal
 		case m.create.instance != nil && matches(msg, k.Next) && m.proc.Session().Stage >= setup.StageCreated:
-			return m, m.goTo(StepRegister)
+			cmd := m.goTo(StepRegister)
+			return m, cmd
 		case m.create.instance == nil && matches(msg, k.Back):
-			return m, m.goTo(StepAuthorize)
+			cmd := m.goTo(StepAuthorize)
+			return m, cmd
 		case m.create.instance == nil && errorsIsNeedsAuth(m.err) && matches(msg, k.Approve):
-			return m, m.goTo(StepAuthorize)
+			cmd := m.goTo(StepAuthorize)
+			return m, cmd
 		case m.create.instance == nil && matches(msg, k.Next):
 			proc, code, ctx := m.proc, m.create.code, m.ctx
-			return m, m.wait("Creating the instance with POST /instances…", func() tea.Msg {
+			cmd := m.wait("Creating the instance with POST /instances…", func() tea.Msg {
 				inst, err := proc.Create(ctx, code)
 				return createdMsg{inst, err}
 			})
+			return m, cmd
 		}
 	}
 	return m, nil
@@ -95,15 +96,11 @@ func (m Model) viewCreate(w int) string {
 		st.Code.Render(curl) + "\n" + st.Code.Render(body)
 }
 
-type finishedMsg struct {
-	result setup.Result
-	err    error
-}
+type finishedMsg struct{ err error }
 
 // finishStep is step 8: PATCH, read back, summary.
 type finishStep struct {
-	result setup.Result
-	ok     bool
+	ok bool // the update was made and confirmed
 }
 
 func (m Model) updateRegister(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -113,18 +110,21 @@ func (m Model) updateRegister(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.fail(msg.err, "Press enter to try again.")
 			return m, nil
 		}
-		return m, m.goTo(StepFinish)
+		cmd := m.goTo(StepFinish)
+		return m, cmd
 	case tea.KeyPressMsg:
 		k := m.keys
 		switch {
 		case matches(msg, k.Copy):
-			return m, m.copyURL("webhook URL", m.proc.WebhookURL())
+			cmd := m.copyURL("webhook URL", m.proc.WebhookURL())
+			return m, cmd
 		case matches(msg, k.Open) && m.sandbox != nil:
 			open, u, ctx := m.cfg.Deps.Open, m.sandbox.URL+"/hootsuite/app", m.ctx
 			return m, func() tea.Msg { open(ctx, u); return nil }
 		case matches(msg, k.Next):
 			proc := m.proc
-			return m, m.wait("Saving…", func() tea.Msg { return registeredMsg{proc.MarkRegistered()} })
+			cmd := m.wait("Saving…", func() tea.Msg { return registeredMsg{proc.MarkRegistered()} })
+			return m, cmd
 		}
 	}
 	return m, nil
@@ -156,8 +156,8 @@ func (m Model) viewRegister(w int) string {
 func (m *Model) startFinish() tea.Cmd {
 	proc, ctx := m.proc, m.ctx
 	return m.wait("Updating event.notification.callback.url, then reading it back…", func() tea.Msg {
-		res, err := proc.Finish(ctx)
-		return finishedMsg{res, err}
+		_, err := proc.Finish(ctx)
+		return finishedMsg{err}
 	})
 }
 
@@ -169,7 +169,7 @@ func (m Model) updateFinish(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.busy = ""
-		m.finish = finishStep{result: msg.result, ok: true}
+		m.finish = finishStep{ok: true}
 		m.notice = "Done: the instance is set up and its events are wired."
 		return m, nil
 	case tea.KeyPressMsg:
@@ -177,8 +177,9 @@ func (m Model) updateFinish(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.finish.ok && matches(msg, m.keys.Next):
 			m.done = true
 			return m, tea.Quit
-		case !m.finish.ok && m.busy == "" && matches(msg, m.keys.Next):
-			return m, m.startFinish()
+		case !m.finish.ok && matches(msg, m.keys.Next):
+			cmd := m.startFinish()
+			return m, cmd
 		}
 	}
 	return m, nil
@@ -188,7 +189,7 @@ func (m Model) viewFinish(w int) string {
 	if !m.finish.ok {
 		return m.styles.Muted.Render("PATCH /instances/" + fmt.Sprint(m.proc.Session().InstanceID) + " with the new event callback URL, then GET to confirm it.")
 	}
-	return Summary(m.styles, m.finish.result, m.proc.NextCallCurl(), w) + "\n\n" + m.styles.Muted.Render("Press enter to exit; this summary stays in your terminal.")
+	return Summary(m.styles, m.proc.Result(), m.proc.NextCallCurl(), w) + "\n\n" + m.styles.Muted.Render("Press enter to exit; this summary stays in your terminal.")
 }
 
 // Summary is the end of a setup as a person reads it; printed again on exit.

@@ -72,24 +72,19 @@ func (m Model) updateTarget(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.chooseTarget(msg.srv.BaseURL)
 	}
 	if !isKey {
-		if t.customFocused() {
-			var cmd tea.Cmd
-			t.custom, cmd = t.custom.Update(msg)
-			return m, cmd
-		}
-		return m, nil
-	}
-	if m.busy != "" {
-		return m, nil
+		cmd := t.updateCustom(msg)
+		return m, cmd
 	}
 	k := m.keys
 	switch {
 	case matches(key, k.Up, k.PrevField) && !(t.customFocused() && key.String() == "k"):
 		t.cursor = (t.cursor - 1 + len(t.options)) % len(t.options)
-		return m, t.syncFocus()
+		cmd := t.syncFocus()
+		return m, cmd
 	case matches(key, k.Down, k.NextField) && !(t.customFocused() && key.String() == "j"):
 		t.cursor = (t.cursor + 1) % len(t.options)
-		return m, t.syncFocus()
+		cmd := t.syncFocus()
+		return m, cmd
 	case matches(key, k.Next):
 		switch choice := t.options[t.cursor]; choice {
 		case "sandbox":
@@ -102,10 +97,11 @@ func (m Model) updateTarget(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			start := m.cfg.Deps.StartSandbox
 			ctx := m.ctx
-			return m, m.wait("Starting the sandbox…", func() tea.Msg {
+			cmd := m.wait("Starting the sandbox…", func() tea.Msg {
 				srv, err := start(ctx)
 				return sandboxStartedMsg{srv, err}
 			})
+			return m, cmd
 		case "custom":
 			norm, err := api.NormalizeBaseURL(t.custom.Value())
 			if err != nil {
@@ -118,15 +114,23 @@ func (m Model) updateTarget(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.chooseTarget(choice)
 		}
 	}
-	if t.customFocused() {
-		var cmd tea.Cmd
-		t.custom, cmd = t.custom.Update(msg)
-		if t.custom.Value() != "" {
-			t.problem = setup.CheckBaseURL(t.custom.Value())
-		}
-		return m, cmd
+	cmd := t.updateCustom(msg)
+	return m, cmd
+}
+
+// updateCustom hands a key or a paste to the "another URL" field when it
+// is focused, and checks what it then holds.
+func (t *targetStep) updateCustom(msg tea.Msg) tea.Cmd {
+	if !t.customFocused() {
+		return nil
 	}
-	return m, nil
+	var cmd tea.Cmd
+	t.custom, cmd = t.custom.Update(msg)
+	t.problem = nil
+	if v := t.custom.Value(); v != "" {
+		t.problem = setup.CheckBaseURL(v)
+	}
+	return cmd
 }
 
 func (t *targetStep) syncFocus() tea.Cmd {
@@ -141,7 +145,6 @@ func (t *targetStep) syncFocus() tea.Cmd {
 // credentials when the target is the sandbox, so Enter carries a new user through.
 func (m Model) chooseTarget(base string) (tea.Model, tea.Cmd) {
 	m.target.problem = nil
-	m.inst.baseURL = base
 	if m.sandbox != nil && base == m.sandbox.BaseURL {
 		fillIfEmpty(&m.account.fields[0], sandbox.DemoUserSecret)
 		fillIfEmpty(&m.account.fields[1], sandbox.DemoOrgSecret)
@@ -149,6 +152,7 @@ func (m Model) chooseTarget(base string) (tea.Model, tea.Cmd) {
 		fillIfEmpty(&m.app.fields[1], sandbox.DemoClientSecret)
 	}
 	m.cfg.Prefill.BaseURL = base
+	m.forgetOtherPlatforms(base)
 	m.offerResume(base)
 	cmd := m.goTo(StepAccount)
 	return m, cmd
@@ -236,9 +240,6 @@ func (m *Model) formKeys(f *form, msg tea.Msg, submit func() tea.Cmd) tea.Cmd {
 	if !isKey {
 		return f.update(msg)
 	}
-	if m.busy != "" {
-		return nil
-	}
 	k := m.keys
 	switch {
 	case matches(key, k.Back):
@@ -298,9 +299,8 @@ func (m Model) updateApp(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // instanceStep names the instance and chooses where events go.
 type instanceStep struct {
-	form    form // name, tags, app URL
-	toApp   bool // events go to the user's app URL, not the doc's choice
-	baseURL string
+	form  form // name, tags, app URL
+	toApp bool // events go to the user's app URL, not the doc's choice
 }
 
 func newInstanceStep(st Styles, p setup.Inputs) instanceStep {
@@ -409,11 +409,19 @@ func (m Model) resume() (tea.Model, tea.Cmd) {
 	}
 	m.proc = proc
 	s := proc.Session()
-	m.notice = fmt.Sprintf("Resuming instance %d (%s).", s.InstanceID, s.Name)
-	if s.Stage >= setup.StageRegistered {
-		return m, m.goTo(StepFinish)
+	var cmd tea.Cmd
+	switch {
+	case s.Stage < setup.StageCreated:
+		// The create was sent but its answer never came: a new grant code,
+		// and Create looks for the instance by its tag before making one.
+		cmd = m.goTo(StepAuthorize)
+		m.notice = fmt.Sprintf("Resuming %s: the last run stopped while creating the instance. Authorize again; hootwire looks for the instance before creating one.", s.Name)
+	case s.Stage >= setup.StageRegistered:
+		cmd = m.goTo(StepFinish)
+		m.notice = fmt.Sprintf("Resuming instance %d (%s).", s.InstanceID, s.Name)
+	default:
+		cmd = m.goTo(StepRegister)
+		m.notice = fmt.Sprintf("Resuming instance %d (%s): register its webhook URL, then press enter.", s.InstanceID, s.Name)
 	}
-	cmd := m.goTo(StepRegister)
-	m.notice = fmt.Sprintf("Resuming instance %d (%s): register its webhook URL, then press enter.", s.InstanceID, s.Name)
 	return m, cmd
 }

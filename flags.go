@@ -51,7 +51,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")
 	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
-	fs.StringVar(&o.code, "code", "", "a grant code obtained elsewhere: skips the browser and the listener; - reads it (or the redirected URL) from standard input, keeping it out of the process list")
+	fs.StringVar(&o.code, "code", "", "- reads a grant code obtained elsewhere (or the URL the browser landed on) from standard input, skipping the browser and the listener; the code itself is never a flag value, which the process list and shell history would keep")
 	fs.StringVar(&o.configDir, "config-dir", "", "where progress and tokens are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "how long one request may take (default 30s; 60s to create the instance)")

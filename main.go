@@ -32,12 +32,32 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: takeSecretsFromEnviron()})
 	stop()
 	os.Exit(code)
 }
 
 // env is the outside world a run sees; tests give it their own.
+// takeSecretsFromEnviron reads the secret variables and removes them from
+// the process's environment, so that no child (the browser, which outlives
+// hootwire, and whatever it starts) inherits them; the getenv it returns
+// still answers them.
+func takeSecretsFromEnviron() func(string) string {
+	taken := map[string]string{}
+	for _, k := range []string{"OC_USER_SECRET", "OC_ORG_SECRET", "HOOTSUITE_CLIENT_SECRET"} {
+		if v, ok := os.LookupEnv(k); ok {
+			taken[k] = v
+			os.Unsetenv(k)
+		}
+	}
+	return func(k string) string {
+		if v, ok := taken[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+}
+
 type env struct {
 	stdin  io.Reader
 	stdout io.Writer
@@ -78,6 +98,16 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	if o.jsonOut && !o.nonInteractive {
 		fmt.Fprintln(e.stderr, "hootwire: --json goes with --non-interactive")
+		return exitUsage
+	}
+	switch {
+	case o.code != "" && o.code != "-":
+		// A code on the command line sits in the process list and the
+		// shell's history until the run spends it.
+		fmt.Fprintln(e.stderr, "hootwire: --code takes only -: give the grant code (or the URL the browser landed on) on standard input, as in: hootwire --non-interactive --code - < code.txt")
+		return exitUsage
+	case o.code != "" && !o.nonInteractive:
+		fmt.Fprintln(e.stderr, "hootwire: --code - goes with --non-interactive (the wizard catches the code itself, or takes it pasted)")
 		return exitUsage
 	}
 	if o.nonInteractive {

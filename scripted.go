@@ -95,11 +95,19 @@ func openDebugLog(path string) (*slog.Logger, func() error, error) {
 // flags and environment, progress on stderr, the result on stdout.
 func runScripted(ctx context.Context, o options, e env) int {
 	say := progress{e.stderr}
-	err := scripted(ctx, o, e, say)
+	err := readCode(&o, e.stdin)
+	if err == nil {
+		err = scripted(ctx, o, e, say)
+	}
 	if err != nil {
 		// Errors pass through the redactor: a URL in one (a callback with
-		// its code) must not print a secret.
-		red := redact.New(e.getenv("OC_USER_SECRET"), e.getenv("OC_ORG_SECRET"), e.getenv("HOOTSUITE_CLIENT_SECRET"), o.code)
+		// its code) must not print a secret. o.code is the code read, or
+		// "-" when reading it failed, which is no secret.
+		code := o.code
+		if code == "-" {
+			code = ""
+		}
+		red := redact.New(e.getenv("OC_USER_SECRET"), e.getenv("OC_ORG_SECRET"), e.getenv("HOOTSUITE_CLIENT_SECRET"), code)
 		say.say("%s", red.String(err.Error()))
 	}
 	return exitFor(ctx, err)
@@ -148,10 +156,9 @@ func readCode(o *options, stdin io.Reader) error {
 	return nil
 }
 
+// scripted is runScripted's procedure; o.code is already the code read
+// from standard input, if one was given.
 func scripted(ctx context.Context, o options, e env, say progress) (err error) {
-	if err := readCode(&o, e.stdin); err != nil {
-		return err
-	}
 	in := o.inputs(e.getenv)
 	var sb *sandbox.Server
 	if o.sandbox {
@@ -210,9 +217,15 @@ func scripted(ctx context.Context, o options, e env, say progress) (err error) {
 		}
 		inst, err := proc.Create(ctx, code)
 		if errors.Is(err, setup.ErrNotSaved) {
-			// The instance exists but could not be saved: its id and token
-			// go to stdout, the only place left to keep them.
-			json.NewEncoder(e.stdout).Encode(map[string]any{"id": inst.ID, "token": inst.Token, "base_url": proc.BaseURL()})
+			// The instance exists but could not be saved. With --json its
+			// id and token go to stdout, the channel a script reads them
+			// from; otherwise the token stays off the screen, and the
+			// platform gives it back to the account's secrets.
+			if o.jsonOut {
+				json.NewEncoder(e.stdout).Encode(map[string]any{"id": inst.ID, "token": inst.Token, "base_url": proc.BaseURL()})
+			} else {
+				say.say("instance %d exists but could not be saved; its token is not shown here: read it back with GET %s/instances/%d and your User and Organization secrets", inst.ID, proc.BaseURL(), inst.ID)
+			}
 			return err
 		}
 		if err != nil {

@@ -55,6 +55,8 @@ func actAsBrowser(decision, authURL, logPath string) int {
 	resp.Body.Close()
 	if logPath != "" {
 		os.WriteFile(logPath, []byte(strings.Join(followed, "\n")), 0o600)
+		// What the browser inherited, for the secret scans.
+		os.WriteFile(logPath+".environ", []byte(strings.Join(os.Environ(), "\n")), 0o600)
 	}
 	return 0
 }
@@ -239,7 +241,11 @@ func TestScriptedRunKeepsSecretsOut(t *testing.T) {
 	}
 	json.Unmarshal([]byte(r.stdout), &res)
 	secrets := []string{sandbox.DemoUserSecret, sandbox.DemoOrgSecret, sandbox.DemoClientSecret, code}
-	places := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	environ, err := os.ReadFile(s.browseLog + ".environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "the browser's environment": string(environ)}
 	filepath.Walk(s.configDir, func(path string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
 			data, _ := os.ReadFile(path)
@@ -456,7 +462,9 @@ func TestSessionsListsWithoutSecrets(t *testing.T) {
 	}
 }
 
-// TestCodeFromElsewhere: --code skips the browser and the listener.
+// TestCodeFromElsewhere: --code - skips the browser and the listener, and a
+// code given as the flag's value (where the process list would show it) is
+// refused before anything is sent.
 func TestCodeFromElsewhere(t *testing.T) {
 	s := newScriptEnv(t)
 	s.decision = "fail-if-called"
@@ -473,9 +481,21 @@ func TestCodeFromElsewhere(t *testing.T) {
 	if code == "" {
 		t.Fatalf("no code in %q", resp.Header.Get("Location"))
 	}
-	r := s.run("--code", code)
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	refused := s.run("--code", code)
+	if refused.code != exitUsage || !strings.Contains(refused.stderr, "--code takes only -") || strings.Contains(refused.stderr, code) {
+		t.Fatalf("--code VALUE: exit %d, stderr %q: want exit 2 pointing to --code -, without the code", refused.code, refused.stderr)
+	}
+	if n := len(s.instances()); n != 0 {
+		t.Fatalf("a refused --code made %d instances", n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd, _, stderr := s.command(ctx, "--code", "-")
+	cmd.Stdin = strings.NewReader(code + "\n")
+	runErr := cmd.Run()
+	r := scriptedRun{0, "", stderr.String()}
+	if runErr != nil {
+		t.Fatalf("%v\n%s", runErr, r.stderr)
 	}
 	if strings.Contains(r.stderr, "waiting for the callback") || strings.Contains(r.stderr, "authorization URL") {
 		t.Errorf("--code must skip the browser and the listener:\n%s", r.stderr)

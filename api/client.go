@@ -97,10 +97,14 @@ func New(baseURL, userSecret, orgSecret string, opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "hootwire"
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if opts.HTTPClient != nil {
+		copied := *opts.HTTPClient
+		hc = &copied
 	}
+	// Every request carries the secrets (in its header, and for a create in
+	// its body): a redirect is answered as an error, never followed.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	red := opts.Redactor
 	if red == nil {
 		red = redact.New()
@@ -243,7 +247,7 @@ func (c *Client) attempt(ctx context.Context, k call, target string, payload []b
 		return c.backoff(n, 0), ne
 	}
 	if len(data) > maxBodyBytes {
-		return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Body: c.snippet(data[:bodySnippet]), Err: fmt.Errorf("answer larger than %d MiB", maxBodyBytes>>20)}
+		return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Body: c.snippet(data), Err: fmt.Errorf("answer larger than %d MiB", maxBodyBytes>>20)}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if k.out == nil {
@@ -294,7 +298,7 @@ func (c *Client) decodeError(op string, resp *http.Response, data []byte) *Error
 		e.Body = c.snippet(data)
 		return e
 	}
-	e.RequestID = inert(body.RequestID, 80)
+	e.RequestID = inert(c.redactor.String(body.RequestID), 80)
 	e.Message = inert(c.redactor.String(body.Message), 500)
 	e.ProviderMessage = inert(c.redactor.String(providerText(body.ProviderMessage)), 500)
 	return e
@@ -313,10 +317,9 @@ func providerText(raw json.RawMessage) string {
 	return string(raw)
 }
 
+// snippet is the start of an answer for an error message, masked before it
+// is cut: a secret cut in two would no longer be recognised.
 func (c *Client) snippet(data []byte) string {
-	if len(data) > bodySnippet*4 {
-		data = data[:bodySnippet*4]
-	}
 	return inert(c.redactor.String(string(data)), bodySnippet)
 }
 

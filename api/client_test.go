@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -609,5 +610,48 @@ func TestParseRetryAfter(t *testing.T) {
 		if got := parseRetryAfter(in, now); got != want {
 			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestRedirectsAreNotFollowed: every request carries the secrets, so a
+// redirect, even to the same host, is an error that says what to check,
+// and the place it points at sees nothing.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+	}))
+	t.Cleanup(target.Close)
+	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/elsewhere", http.StatusTemporaryRedirect)
+	})
+	_, err := c.CreateInstance(context.Background(), hootsuiteRequest())
+	if err == nil || !strings.Contains(err.Error(), "redirect") || !strings.Contains(err.Error(), "base URL") {
+		t.Fatalf("err = %v, want a redirect refusal that says to check the base URL", err)
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the redirect's target got %d requests", n)
+	}
+}
+
+// TestSecretsAreMaskedBeforeAnAnswerIsCut: a token that crosses the point
+// where an error's excerpt of an answer is cut shows no part of itself, nor
+// does a requestId that echoes a secret.
+func TestSecretsAreMaskedBeforeAnAnswerIsCut(t *testing.T) {
+	unknownToken := strings.Repeat("T", 40) + "secretTail"
+	head := `{"id":7,"note":"` + strings.Repeat("x", bodySnippet-30) + `","token":"` + unknownToken + `"}`
+	huge := func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(200)
+		w.Write([]byte(head))
+		w.Write(bytes.Repeat([]byte(" "), maxBodyBytes))
+	}
+	c, _, _ := newTestClient(t, huge, jsonAnswer(400, `{"requestId":"req `+testUser+`","message":"bad"}`))
+	_, err := c.GetInstance(context.Background(), 1)
+	if err == nil || strings.Contains(err.Error(), "TTTTT") {
+		t.Errorf("an excerpt cut inside a token shows part of it: %v", err)
+	}
+	_, err = c.GetInstance(context.Background(), 1)
+	if err == nil || strings.Contains(err.Error(), testUser) {
+		t.Errorf("a requestId echoing the user secret shows it: %v", err)
 	}
 }

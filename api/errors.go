@@ -70,6 +70,8 @@ func (e *Error) Hint() string {
 		return fmt.Sprintf("The platform asks to slow down: try again in %s", e.RetryAfter.Round(time.Second))
 	case e.StatusCode == http.StatusTooManyRequests:
 		return "The platform asks to slow down: try again in a minute"
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		return "The platform answered with a redirect, which hootwire does not follow with your secrets: check that the base URL is your tenant's own (https, the full host) and ends in /elements/api-v2"
 	case e.StatusCode >= 500:
 		return "The platform failed; this is often temporary: try again"
 	}

@@ -5,6 +5,7 @@
 package redact
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -45,8 +46,11 @@ func (r *Redactor) Add(secrets ...string) {
 			continue
 		}
 		// A secret can appear as sent, URL-encoded (query strings and
-		// form bodies) or path-escaped; mask every spelling.
-		for _, v := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+		// form bodies), path-escaped, or escaped inside a JSON string (with
+		// "/" as "\/" too, as some encoders write it); mask every spelling.
+		quoted, _ := json.Marshal(s)
+		inJSON := string(quoted[1 : len(quoted)-1])
+		for _, v := range []string{s, url.QueryEscape(s), url.PathEscape(s), inJSON, strings.ReplaceAll(inJSON, "/", `\/`)} {
 			if !contains(r.values, v) {
 				r.values = append(r.values, v)
 			}
@@ -74,7 +78,8 @@ type patterns struct {
 	// Any single credential after a scheme, for Authorization headers only:
 	// "Element <token>" alone, Bearer, Basic.
 	scheme *regexp.Regexp
-	// "name": "value" for JSON fields that hold secrets.
+	// "name": "value" for JSON fields that hold secrets, also when the text
+	// is cut off inside the value.
 	// Any key ending in token, secret or password (oauth.user.token,
 	// refresh_token, apiSecret...), the code, and the signature key.
 	json *regexp.Regexp
@@ -86,7 +91,7 @@ var shapes = sync.OnceValue(func() *patterns {
 	return &patterns{
 		platformAuth: regexp.MustCompile(`(?i)\b(User\s+)[^\s,"']+(\s*,\s*Organization\s+)[^\s,"']+(?:(\s*,\s*Element\s+)[^\s,"']+)?`),
 		scheme:       regexp.MustCompile(`(?i)\b(User|Organization|Element|Bearer|Basic)(\s+)[^\s,"']+`),
-		json:         regexp.MustCompile(`(?i)("(?:[^"]*(?:token|secret|password)|code|event\.notification\.signature\.key)"\s*:\s*)"(?:[^"\\]|\\.)*"`),
+		json:         regexp.MustCompile(`(?i)("(?:[^"]*(?:token|secret|password)|code|event\.notification\.signature\.key)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`),
 		query:        regexp.MustCompile(`(?i)((?:^|[?&\s])(?:apiSecret|client_secret|code|token|access_token|refresh_token)=)[^&\s"#]*`),
 	}
 })

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -29,12 +30,13 @@ func assertNoSecret(t *testing.T, got string, secrets ...string) {
 
 func TestStringMasksKnownSecretsInEverySpelling(t *testing.T) {
 	r := New(allSecrets()...)
-	in := "body " + userSecret + " query apiSecret=cl1ent%2FSecret%2BC%3D path /x/t0ken%2FValue+D= and " + orgSecret + " code " + grantCode
-	got := r.String(in)
-	assertNoSecret(t, got, allSecrets()...)
-	assertNoSecret(t, got, "cl1ent%2FSecret%2BC%3D")
-	if !strings.Contains(got, Mask) {
-		t.Fatalf("expected a mask in %q", got)
+	for _, s := range allSecrets() {
+		for name, spelling := range map[string]string{"as sent": s, "query-escaped": url.QueryEscape(s), "path-escaped": url.PathEscape(s)} {
+			got := r.String("before " + spelling + " after")
+			if strings.Contains(got, spelling) || !strings.Contains(got, Mask) {
+				t.Errorf("%s %q: got %q", name, spelling, got)
+			}
+		}
 	}
 }
 
@@ -111,4 +113,22 @@ func TestNilRedactorStillMasksShapes(t *testing.T) {
 	var r *Redactor
 	got := r.String(`{"token":"abc"}`)
 	assertNoSecret(t, got, `"abc"`)
+}
+
+// TestJSONSpellingsAndCutValuesAreMasked: a known secret written inside a
+// JSON string (escaped, or with "/" as "\/"), and a secret-named JSON value
+// cut off before its closing quote, are masked.
+func TestJSONSpellingsAndCutValuesAreMasked(t *testing.T) {
+	odd := `a&b<c>/d"e`
+	r := New(odd, token)
+	escaped := `{"x":"a\u0026b\u003cc\u003e/d\"e","y":"t0ken\/Value+D="}`
+	got := r.String(escaped)
+	assertNoSecret(t, got, `a\u0026b\u003cc\u003e/d\"e`, `t0ken\/Value+D=`)
+
+	cut := New()
+	for _, in := range []string{`{"id":7,"token":"abcdefghijkl`, `{"token":"abc\`} {
+		if got := cut.String(in); strings.Contains(got, "abc") {
+			t.Errorf("a cut-off secret value shows: %q", got)
+		}
+	}
 }

@@ -313,7 +313,7 @@ func (p *Procedure) Create(ctx context.Context, code string) (*api.Instance, err
 
 // ErrNotSaved wraps a failure to save the session after the instance was
 // created: the instance exists and the caller must show its id and token.
-var ErrNotSaved = errors.New("the id and token could not be saved: keep them from this screen")
+var ErrNotSaved = errors.New("the id and token could not be saved")
 
 // keep records the instance's id and token. When saving fails the
 // instance is still returned, with an error wrapping ErrNotSaved.

@@ -11,16 +11,6 @@ import (
 	"hootwire/store"
 )
 
-// causes is what a scripted run's message must say for each fault.
-var causes = map[string]string{
-	"500": "HTTP 500", "502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "429 with Retry-After": "HTTP 429",
-	"401": "HTTP 401", "403": "HTTP 403", "404": "HTTP 404", "400 with the platform's JSON": "Bad request: something is off",
-	"slow past the time-out": "did not answer in time", "dropped before the request": "no answer from",
-	"dropped after the request": "no answer from", "malformed JSON": "not the expected JSON",
-	"HTML error page": "not the platform's JSON", "empty body with 200": "empty body",
-	"400 spent grant code": "already been used", "400 expired grant code": "has expired",
-}
-
 // faultTimes makes every attempt meet the fault: hootwire makes three, and
 // Go's transport resends an idempotent request once on a dropped connection.
 const faultTimes = 6
@@ -102,8 +92,8 @@ func TestFaultMatrixScripted(t *testing.T) {
 				}
 				if want != exitOK {
 					msg := stderr.String()
-					if !strings.Contains(msg, call.name) || !strings.Contains(msg, causes[row.Name]) {
-						t.Errorf("the message should name %q and %q:\n%s", call.name, causes[row.Name], msg)
+					if says := sandboxtest.FaultSays(t, row.Name); !strings.Contains(msg, call.name) || !strings.Contains(msg, says) {
+						t.Errorf("the message should name %q and %q:\n%s", call.name, says, msg)
 					}
 				}
 				all := sb.Instances()

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -22,13 +21,13 @@ import (
 	"hootwire/sandbox"
 )
 
-// buildBinary builds hootwire once per test binary run.
+// binDir is where buildOnce puts the binary; TestMain makes it before the
+// tests and removes it after them.
+var binDir string
+
+// buildOnce builds hootwire once per test binary run, when a test needs it.
 var buildOnce = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "hootwire-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "hootwire")
+	bin := filepath.Join(binDir, "hootwire")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)

@@ -28,7 +28,15 @@ func TestMain(m *testing.M) {
 	if decision := os.Getenv("HOOTWIRE_TEST_BROWSER"); decision != "" {
 		os.Exit(actAsBrowser(decision, os.Args[len(os.Args)-1], os.Getenv("HOOTWIRE_TEST_BROWSER_LOG")))
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "hootwire-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 func actAsBrowser(decision, authURL, logPath string) int {

@@ -138,6 +138,31 @@ func TestInvalidIDIsRefused(t *testing.T) {
 
 // TestKillDuringWriteLeavesAWholeFile kills a process that saves the same
 // session over and over, then checks the file is one whole session.
+// TestSaveReplacesTheFileWhole: every save writes a new file and renames it
+// over the old one, never writing into the old one, so a reader or a crash
+// sees the old session or the new one, not a mix (the kill test below shows
+// the same under a real SIGKILL, when it lands mid-write).
+func TestSaveReplacesTheFileWhole(t *testing.T) {
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before os.FileInfo
+	for i, stage := range []setup.Stage{setup.StageCreated, setup.StageRegistered, setup.StagePatched} {
+		if err := st.Save(session("abc123", stage, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		after, err := os.Stat(st.Path("abc123"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 && os.SameFile(before, after) {
+			t.Fatalf("save %d wrote into the existing file instead of replacing it", i+1)
+		}
+		before = after
+	}
+}
+
 func TestKillDuringWriteLeavesAWholeFile(t *testing.T) {
 	dir := t.TempDir()
 	for round := 0; round < 5; round++ {

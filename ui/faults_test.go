@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"hootwire/api"
 	"hootwire/sandbox"
+	"hootwire/sandbox/sandboxtest"
 )
 
 // wizardFaultTimes makes every attempt meet the fault (three of hootwire's,
@@ -22,13 +24,14 @@ func TestFaultMatrixWizard(t *testing.T) {
 	calls := []struct {
 		op    sandbox.Op
 		name  string
+		says  string // the call's name in its error message
 		step  Step
 		reach func(d *driver)          // drive up to the call, which then fails
 		retry func(d *driver, m Model) // act on the error once the fault is gone
 		done  func(Model) bool
 		after int // instances in the end
 	}{
-		{sandbox.OpListInstances, "account check", StepAccount,
+		{sandbox.OpListInstances, "account check", api.OpCheckAccount, StepAccount,
 			func(d *driver) {
 				d.press("enter")
 				d.until("the account step", atStep(StepAccount))
@@ -36,11 +39,11 @@ func TestFaultMatrixWizard(t *testing.T) {
 			},
 			func(d *driver, _ Model) { d.press("enter") },
 			func(m Model) bool { return m.step == StepApp }, 0},
-		{sandbox.OpOAuthURL, "redirect URL", StepAuthorize,
+		{sandbox.OpOAuthURL, "redirect URL", api.OpOAuthURL, StepAuthorize,
 			func(d *driver) { toAuthorizeNoWait(d) },
 			func(d *driver, _ Model) { d.press("enter") },
 			func(m Model) bool { return m.step == StepCreate }, 0},
-		{sandbox.OpCreateInstance, "create", StepCreate,
+		{sandbox.OpCreateInstance, "create", api.OpCreateInstance, StepCreate,
 			func(d *driver) {
 				toAuthorize(d)
 				d.until("the create step", atStep(StepCreate))
@@ -54,13 +57,13 @@ func TestFaultMatrixWizard(t *testing.T) {
 				d.press("enter")
 			},
 			func(m Model) bool { return m.create.instance != nil }, 1},
-		{sandbox.OpPatchInstance, "patch", StepFinish, toFinish,
+		{sandbox.OpPatchInstance, "patch", api.OpPatchInstance, StepFinish, toFinish,
 			func(d *driver, _ Model) { d.press("enter") },
 			func(m Model) bool { return m.finish.ok }, 1},
-		{sandbox.OpGetInstance, "read back", StepFinish, toFinish,
+		{sandbox.OpGetInstance, "read back", api.OpGetInstance, StepFinish, toFinish,
 			func(d *driver, _ Model) { d.press("enter") },
 			func(m Model) bool { return m.finish.ok }, 1},
-		{sandbox.OpDeleteInstance, "delete", StepRegister,
+		{sandbox.OpDeleteInstance, "delete", api.OpDeleteInstance, StepRegister,
 			func(d *driver) {
 				toInstance(d)
 				d.press("enter")
@@ -100,8 +103,11 @@ func TestFaultMatrixWizard(t *testing.T) {
 						t.Fatalf("the error shows on %v, not on the step of the call (%v)", m.step, call.step)
 					}
 					view := m.View().Content
-					if m.errHint == "" || !strings.Contains(stable(view), "Error: ") {
-						t.Fatalf("no error with an action on screen:\n%s", view)
+					if !strings.Contains(strings.ToLower(m.errHint), "press ") || !strings.Contains(stable(view), "Error: ") {
+						t.Fatalf("no error with a key to press on screen:\n%s", view)
+					}
+					if msg, says := m.errText(m.err), sandboxtest.FaultSays(t, row.Name); !strings.Contains(msg, call.says) || !strings.Contains(msg, says) {
+						t.Fatalf("the error should name %q and %q: %s", call.says, says, msg)
 					}
 					if len(e.sb.Instances()) > 1 {
 						t.Fatal("a second instance")

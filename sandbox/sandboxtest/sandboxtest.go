@@ -46,3 +46,35 @@ func FreePort(t testing.TB) int {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
 }
+
+// FaultSays is what hootwire's error message says about each fault of
+// sandbox.Catalog, by the fault's name, for the fault matrices to check.
+// A fault the table does not know fails the test: a new catalogue row
+// needs its wording here.
+func FaultSays(t testing.TB, faultName string) string {
+	t.Helper()
+	switch faultName {
+	case "500", "502", "503", "504", "401", "403", "404":
+		return "HTTP " + faultName
+	case "429 with Retry-After":
+		return "HTTP 429"
+	case "400 with the platform's JSON":
+		return "Bad request: something is off"
+	case "slow past the time-out":
+		return "did not answer in time"
+	case "dropped before the request", "dropped after the request":
+		return "no answer from"
+	case "malformed JSON":
+		return "not the expected JSON"
+	case "HTML error page":
+		return "not the platform's JSON"
+	case "empty body with 200":
+		return "empty body"
+	case "400 spent grant code":
+		return "already been used"
+	case "400 expired grant code":
+		return "has expired"
+	}
+	t.Fatalf("sandboxtest.FaultSays: no wording for the fault %q; add it", faultName)
+	return ""
+}

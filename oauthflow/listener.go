@@ -60,7 +60,7 @@ func NeedsListener(callbackURL string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return u.Scheme == "http" && isLoopbackHost(u.Hostname()), nil
+	return u.Scheme == "http" && IsLoopbackHost(u.Hostname()), nil
 }
 
 func parseCallbackURL(raw string) (*url.URL, error) {
@@ -88,7 +88,9 @@ func parseCallbackURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func isLoopbackHost(host string) bool {
+// IsLoopbackHost reports whether host names this machine: localhost, or a
+// loopback address.
+func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -142,7 +144,7 @@ func Listen(ctx context.Context, callbackURL, state string, opts ListenOptions) 
 		return nil, err
 	}
 	switch {
-	case !isLoopbackHost(u.Hostname()):
+	case !IsLoopbackHost(u.Hostname()):
 		return nil, fmt.Errorf("the callback URL %s is not on this machine (only http://localhost, 127.0.0.1 or [::1] URLs can be listened on): paste the code, or the address the browser lands on, instead", u.Redacted())
 	case u.Scheme != "http":
 		return nil, fmt.Errorf("the callback URL %s is https on this machine, which a plain loopback listener cannot serve: register an http://localhost:PORT/... callback URL, or paste the code, or the address the browser lands on", u.Redacted())

@@ -3,11 +3,11 @@ package setup
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 
 	"hootwire/api"
+	"hootwire/oauthflow"
 )
 
 // DefaultCallbackURL is the API callback URL hootwire suggests registering on
@@ -158,17 +158,8 @@ func CheckCallbackURL(v string) error {
 	if u.Scheme == "https" {
 		return nil
 	}
-	if IsLoopbackHost(u.Hostname()) {
+	if oauthflow.IsLoopbackHost(u.Hostname()) {
 		return nil
 	}
 	return errors.New("Hootsuite accepts https:// or http://localhost callback URLs only")
-}
-
-// IsLoopbackHost reports whether host names this machine.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

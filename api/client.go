@@ -382,8 +382,15 @@ func (c *Client) logExchange(k call, req *http.Request, payload []byte, resp *ht
 	if resp != nil {
 		attrs = append(attrs,
 			slog.Int("status", resp.StatusCode),
-			slog.Any("response_headers", r.Header(resp.Header)),
-			slog.String("response_body", r.String(string(data))))
+			slog.Any("response_headers", r.Header(resp.Header)))
+		// A successful answer that hootwire does not read (the account
+		// check lists every instance of the organization, with other
+		// connectors' configurations) is logged by size only.
+		if k.out == nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			attrs = append(attrs, slog.Int("response_bytes", len(data)))
+		} else {
+			attrs = append(attrs, slog.String("response_body", r.String(string(data))))
+		}
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", r.String(err.Error())))

@@ -655,3 +655,24 @@ func TestSecretsAreMaskedBeforeAnAnswerIsCut(t *testing.T) {
 		t.Errorf("a requestId echoing the user secret shows it: %v", err)
 	}
 }
+
+// TestDebugLogSkipsAnswersItDoesNotRead: the account check lists every
+// instance of the organization, other connectors' configurations included;
+// hootwire does not read that answer, and the debug log keeps only its size.
+func TestDebugLogSkipsAnswersItDoesNotRead(t *testing.T) {
+	var buf bytes.Buffer
+	fake := &fakePlatform{t: t, answers: []func(http.ResponseWriter, *http.Request){
+		jsonAnswer(200, `[{"id":1,"configuration":{"private.key":"another-connectors-key"}}]`)}}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	c, err := New(srv.URL, testUser, testOrg, Options{Debug: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckAccount(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if log := buf.String(); strings.Contains(log, "another-connectors-key") || !strings.Contains(log, `"response_bytes"`) {
+		t.Errorf("debug log of an answer hootwire does not read:\n%s", log)
+	}
+}

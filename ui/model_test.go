@@ -407,13 +407,18 @@ func TestAbandonOffersToDeleteTheInstance(t *testing.T) {
 	}
 }
 
-func TestResumeOfferContinuesTheSavedSetup(t *testing.T) {
-	dir := t.TempDir()
-	e := tenantEnv(t, dir)
+// quitAfterCreate is a first run that creates an instance and quits,
+// leaving its setup saved and unfinished.
+func quitAfterCreate(t testing.TB, e *testEnv) {
 	first := newDriver(t, New(e.cfg), 100, 30)
 	driveToInstance(first)
 	first.press("ctrl+c", "y")
 	first.until("quit", func(Model) bool { return first.quit })
+}
+
+func TestResumeOfferContinuesTheSavedSetup(t *testing.T) {
+	e := tenantEnv(t, t.TempDir())
+	quitAfterCreate(t, e)
 
 	// A new run on the same platform offers to continue it.
 	d := newDriver(t, New(e.cfg), 100, 30)

@@ -47,12 +47,8 @@ func TestResumeAfterAnUnansweredCreateAuthorizesAgain(t *testing.T) {
 // platform, going back and choosing another must start a new setup there,
 // not carry the first platform's instance over.
 func TestAnotherPlatformDropsTheAcceptedResume(t *testing.T) {
-	dir := t.TempDir()
-	e := tenantEnv(t, dir)
-	first := newDriver(t, New(e.cfg), 100, 30)
-	driveToInstance(first)
-	first.press("ctrl+c", "y")
-	first.until("quit", func(Model) bool { return first.quit })
+	e := tenantEnv(t, t.TempDir())
+	quitAfterCreate(t, e)
 
 	other := sandboxtest.Start(t, sandbox.Options{})
 	d := newDriver(t, New(e.cfg), 100, 30)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
-	"hootwire/store"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
+	"hootwire/internal/store"
 )
 
 // faultTimes makes every attempt meet the fault: hootwire makes three, and

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"hootwire/api"
-	"hootwire/setup"
+	"hootwire/internal/setup"
 )
 
 // options are the command line's flags, named as DESIGN.md names them.

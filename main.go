@@ -16,7 +16,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 // Exit statuses, as the design documents them.

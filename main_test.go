@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 // binDir is where buildOnce puts the binary; TestMain makes it before the

@@ -15,11 +15,11 @@ import (
 	"unicode"
 
 	"hootwire/api"
+	"hootwire/internal/redact"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
+	"hootwire/internal/store"
 	"hootwire/oauthflow"
-	"hootwire/redact"
-	"hootwire/sandbox"
-	"hootwire/setup"
-	"hootwire/store"
 )
 
 // exitFor maps a failure to the documented exit statuses.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // lockedBuffer is a buffer written by a run while the test reads it.

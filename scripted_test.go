@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // TestMain lets the test binary play the user's browser for hootwire runs

@@ -10,9 +10,9 @@ import (
 	"charm.land/lipgloss/v2"
 	"golang.org/x/term"
 
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
 	"hootwire/oauthflow"
-	"hootwire/sandbox"
-	"hootwire/setup"
 	"hootwire/ui"
 )
 

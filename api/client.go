@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"hootwire/redact"
+	"hootwire/internal/redact"
 )
 
 // Operation names, used in errors and logs so a person knows which call failed.

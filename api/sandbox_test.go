@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"hootwire/api"
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // TestEveryCallAgainstTheSandbox runs each call of the client against the

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // binary is the hootwire built for these tests; missing names the tools

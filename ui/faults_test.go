@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"hootwire/api"
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // wizardFaultTimes makes every attempt meet the fault (three of hootwire's,

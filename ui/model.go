@@ -17,10 +17,10 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"hootwire/api"
-	"hootwire/redact"
-	"hootwire/sandbox"
-	"hootwire/setup"
-	"hootwire/store"
+	"hootwire/internal/redact"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
+	"hootwire/internal/store"
 )
 
 // Step is one screen of the wizard, in the doc's order.

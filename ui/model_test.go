@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"hootwire/sandbox"
-	"hootwire/setup"
-	"hootwire/store"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
+	"hootwire/internal/store"
 )
 
 // walk takes a sandbox wizard from the first screen to the end, checking

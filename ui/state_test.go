@@ -9,9 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
-	"hootwire/setup"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
+	"hootwire/internal/setup"
 )
 
 // TestResumeAfterAnUnansweredCreateAuthorizesAgain: a setup saved with its

@@ -8,8 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"hootwire/api"
-	"hootwire/redact"
-	"hootwire/setup"
+	"hootwire/internal/redact"
+	"hootwire/internal/setup"
 )
 
 // createStep is step 6: the request preview, then POST /instances.

@@ -10,8 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"hootwire/api"
-	"hootwire/sandbox"
-	"hootwire/setup"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
 )
 
 // Preset platform hosts: the doc's us2 first. No official list exists, so

@@ -11,8 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"hootwire/internal/sandbox/sandboxtest"
 	"hootwire/oauthflow"
-	"hootwire/sandbox/sandboxtest"
 )
 
 // observed wraps the wizard inside a real tea.Program so the test can see

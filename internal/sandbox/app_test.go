@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 // saveWebhook presses Save on the app settings page.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 // TestDocumentedProcedure walks the seed document's procedure over plain

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // startServer runs a sandbox with Start, closed at the end of the test.

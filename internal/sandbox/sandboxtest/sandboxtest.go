@@ -9,7 +9,7 @@ import (
 	"net"
 	"testing"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 // Start runs a sandbox on a free loopback port until the test ends.

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 // authHeader is the header every platform call of a well-behaved client carries.

@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"hootwire/api"
-	"hootwire/redact"
+	"hootwire/internal/redact"
 )
 
 // Stage is how far a setup has come. Stages only move forward.

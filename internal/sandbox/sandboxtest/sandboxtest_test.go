@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"testing"
 
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // TestStartServesUntilTheTestEnds checks that the sandbox answers during

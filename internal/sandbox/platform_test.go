@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 func TestAuthorizationHeaderIsEnforced(t *testing.T) {

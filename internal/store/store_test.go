@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/setup"
+	"hootwire/internal/setup"
 )
 
 func session(id string, stage setup.Stage, updated time.Time) setup.Session {

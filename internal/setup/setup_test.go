@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"hootwire/api"
-	"hootwire/sandbox"
-	"hootwire/sandbox/sandboxtest"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // recordingSaver keeps every session it is asked to save.

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"hootwire/setup"
+	"hootwire/internal/setup"
 )
 
 // EnvDir names the environment variable that overrides the directory.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 var codeShape = regexp.MustCompile(`^[A-Za-z0-9]{20}$`)

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"hootwire/sandbox"
+	"hootwire/internal/sandbox"
 )
 
 func TestStartRefusesNonLoopbackAddresses(t *testing.T) {

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -58,9 +59,13 @@ func TestAppSettingsPage(t *testing.T) {
 	}
 
 	for _, bad := range []string{"", "ftp://app.example/hook", "not a url", "/relative", "https://"} {
+		want := "Webhook URL &#34;" + html.EscapeString(bad) + "&#34; is not valid: it must be an absolute http:// or https:// URL"
+		if bad == "" {
+			want = "Webhook URL is empty: paste the URL hootwire shows (it ends with the base64-encoded instance id)"
+		}
 		r := e.saveWebhook(bad)
-		if r.status != 400 || !strings.Contains(string(r.body), "Webhook URL") {
-			t.Errorf("Save %q: %d, want 400 with an explanation", bad, r.status)
+		if r.status != 400 || !strings.Contains(string(r.body), want) {
+			t.Errorf("Save %q: %d, want 400 with %q\n%s", bad, r.status, want, r.body)
 		}
 		wantPageHeaders(t, r)
 	}

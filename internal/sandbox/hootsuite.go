@@ -268,8 +268,8 @@ func (s *Sandbox) appPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("webhook_url"))
-	if err := checkWebhookURL(raw); err != nil {
-		s.renderApp(w, http.StatusBadRequest, appView{Error: err.Error(), Entered: &raw})
+	if msg := checkWebhookURL(raw); msg != "" {
+		s.renderApp(w, http.StatusBadRequest, appView{Error: msg, Entered: &raw})
 		return
 	}
 	s.mu.Lock()
@@ -279,16 +279,17 @@ func (s *Sandbox) appPage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, appPath+"?saved=1", http.StatusSeeOther)
 }
 
-// checkWebhookURL accepts an absolute http or https URL.
-func checkWebhookURL(raw string) error {
+// checkWebhookURL accepts an absolute http or https URL. Otherwise it
+// returns the message the settings page shows, "" when raw is accepted.
+func checkWebhookURL(raw string) (message string) {
 	if raw == "" {
-		return errors.New("Webhook URL is empty: paste the URL hootwire shows (it ends with the base64-encoded instance id)")
+		return "Webhook URL is empty: paste the URL hootwire shows (it ends with the base64-encoded instance id)"
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("Webhook URL %q is not valid: it must be an absolute http:// or https:// URL", raw)
+		return fmt.Sprintf("Webhook URL %q is not valid: it must be an absolute http:// or https:// URL", raw)
 	}
-	return nil
+	return ""
 }
 
 // appView is what the app settings page shows besides the app itself.

@@ -239,9 +239,9 @@ func (s *Sandbox) createInstance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `Missing "name": give the instance a name.`, "")
 		return
 	}
-	config, err := configValues(req.Configuration)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), "")
+	config, msg := configValues(req.Configuration)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg, "")
 		return
 	}
 	for _, k := range []string{keyCallbackURL, keyAPIKey, keyAPISecret} {
@@ -252,9 +252,9 @@ func (s *Sandbox) createInstance(w http.ResponseWriter, r *http.Request) {
 	}
 	eventsEnabled := false
 	if v, ok := config[keyEventsEnabled]; ok {
-		b, err := parseEnabled(v)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error(), "")
+		b, msg := parseEnabled(v)
+		if msg != "" {
+			writeError(w, http.StatusBadRequest, msg, "")
 			return
 		}
 		eventsEnabled = b
@@ -341,12 +341,13 @@ func strPtr(s string) *string { return &s }
 
 // configValues converts a JSON configuration object to stored values:
 // strings as they are, booleans and numbers as their text, null as nil.
-func configValues(raw map[string]json.RawMessage) (map[string]*string, error) {
+// On failure it returns the platform's message, "" on success.
+func configValues(raw map[string]json.RawMessage) (values map[string]*string, message string) {
 	out := make(map[string]*string, len(raw))
 	for k, v := range raw {
 		var x any
 		if err := json.Unmarshal(v, &x); err != nil {
-			return nil, fmt.Errorf("Invalid configuration value for '%s': %v.", k, err)
+			return nil, fmt.Sprintf("Invalid configuration value for '%s': %v.", k, err)
 		}
 		switch x := x.(type) {
 		case nil:
@@ -358,23 +359,24 @@ func configValues(raw map[string]json.RawMessage) (map[string]*string, error) {
 		case float64:
 			out[k] = strPtr(string(v)) // the number as sent, not reformatted
 		default:
-			return nil, fmt.Errorf("Invalid configuration value for '%s': use a string, number, boolean or null.", k)
+			return nil, fmt.Sprintf("Invalid configuration value for '%s': use a string, number, boolean or null.", k)
 		}
 	}
-	return out, nil
+	return out, ""
 }
 
-// parseEnabled reads event.notification.enabled, sent as true/false or "true"/"false".
-func parseEnabled(v *string) (bool, error) {
+// parseEnabled reads event.notification.enabled, sent as true/false or
+// "true"/"false". On failure it returns the platform's message, "" on success.
+func parseEnabled(v *string) (enabled bool, message string) {
 	if v != nil {
 		switch *v {
 		case "true":
-			return true, nil
+			return true, ""
 		case "false":
-			return false, nil
+			return false, ""
 		}
 	}
-	return false, fmt.Errorf("Invalid configuration value for '%s': use true or false.", keyEventsEnabled)
+	return false, fmt.Sprintf("Invalid configuration value for '%s': use true or false.", keyEventsEnabled)
 }
 
 // masked reports whether the platform never shows a configuration value.
@@ -577,16 +579,16 @@ func (s *Sandbox) patch(w http.ResponseWriter, r *http.Request, id int64) {
 		writeError(w, http.StatusBadRequest, `Invalid "name": an instance name cannot be empty.`, "")
 		return
 	}
-	config, err := configValues(req.Configuration)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), "")
+	config, msg := configValues(req.Configuration)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg, "")
 		return
 	}
 	var enabled *bool
 	if v, ok := config[keyEventsEnabled]; ok {
-		b, err := parseEnabled(v)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error(), "")
+		b, msg := parseEnabled(v)
+		if msg != "" {
+			writeError(w, http.StatusBadRequest, msg, "")
 			return
 		}
 		enabled = &b

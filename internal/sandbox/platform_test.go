@@ -208,9 +208,9 @@ func TestCreateInstanceValidatesTheBody(t *testing.T) {
 		{"callback url missing", func(b map[string]any) { delete(configOf(b), "oauth.callback.url") }, "'oauth.callback.url'"},
 		{"api key missing", func(b map[string]any) { delete(configOf(b), "oauth.api.key") }, "'oauth.api.key'"},
 		{"api secret empty", func(b map[string]any) { configOf(b)["oauth.api.secret"] = "" }, "'oauth.api.secret'"},
-		{"events enabled not a boolean", func(b map[string]any) { configOf(b)["event.notification.enabled"] = "yes" }, "event.notification.enabled"},
-		{"events enabled a number", func(b map[string]any) { configOf(b)["event.notification.enabled"] = 1 }, "event.notification.enabled"},
-		{"configuration value an object", func(b map[string]any) { configOf(b)["event.poller.configuration"] = map[string]any{} }, "event.poller.configuration"},
+		{"events enabled not a boolean", func(b map[string]any) { configOf(b)["event.notification.enabled"] = "yes" }, "Invalid configuration value for 'event.notification.enabled': use true or false."},
+		{"events enabled a number", func(b map[string]any) { configOf(b)["event.notification.enabled"] = 1 }, "Invalid configuration value for 'event.notification.enabled': use true or false."},
+		{"configuration value an object", func(b map[string]any) { configOf(b)["event.poller.configuration"] = map[string]any{} }, "Invalid configuration value for 'event.poller.configuration': use a string, number, boolean or null."},
 		{"tags as objects", func(b map[string]any) { b["tags"] = []any{map[string]any{"name": "x"}} }, "JSON"},
 	}
 	for _, c := range cases {
@@ -414,11 +414,12 @@ func TestPatchInstanceByID(t *testing.T) {
 	wantError(t, e.api("PATCH", path, `{"configuration":`), 400, "JSON")
 	wantError(t, e.api("PATCH", path, `{}`), 400, "configuration")
 	wantError(t, e.api("PATCH", path, `{"name":""}`), 400, "name")
-	wantError(t, e.api("PATCH", path, `{"configuration":{"event.notification.enabled":"maybe"}}`), 400, "event.notification.enabled")
+	wantError(t, e.api("PATCH", path, `{"configuration":{"event.notification.enabled":"maybe"}}`), 400, "Invalid configuration value for 'event.notification.enabled': use true or false.")
+	wantError(t, e.api("PATCH", path, `{"configuration":{"event.poller.configuration":[]}}`), 400, "Invalid configuration value for 'event.poller.configuration': use a string, number, boolean or null.")
 	wantError(t, e.api("PATCH", "/instances/abc", `{"name":"x"}`), 400, "abc")
 	wantError(t, e.api("PATCH", "/instances/999", `{"name":"x"}`), 404, "999")
 	if n := e.sb.Instances()[0].Patches; n != 3 {
-		t.Errorf("Patches = %d after 3 good and 7 refused PATCHes", n)
+		t.Errorf("Patches = %d after 3 good and 8 refused PATCHes", n)
 	}
 }
 

@@ -16,7 +16,11 @@
 // drift in the machine's speed falls on all of them alike), and prints one
 // line of milliseconds, one column per COMMAND, separated by tabs. A command
 // that exits before showing the text fails the measurement, with its exit
-// status and its last screen.
+// status and its last screen. A command runs in the pane's shell after an
+// EXIT trap that keeps the pane until tmux has read all the command wrote:
+// tmux drops what it has not read when it reaps a pane's process, so
+// without it a command that shows the text and exits at once could be
+// reported as never showing it.
 package main
 
 import (

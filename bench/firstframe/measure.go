@@ -167,7 +167,7 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 	for _, kv := range cfg.env {
 		respawn += " -e '" + kv + "'"
 	}
-	respawn += " '" + command + "'\n"
+	respawn += " '" + drained(command) + "'\n"
 	begin := time.Now()
 	if err := send(requestRespawn, respawn); err != nil {
 		return 0, fmt.Errorf("respawn the pane: %w", err)
@@ -211,6 +211,41 @@ func measure(ctx context.Context, cfg config, socket, command string) (time.Dura
 		}
 	}
 }
+
+// drainOnExit is a shell function run as the command's EXIT trap (see
+// drained). It asks the terminal for its status (DSR 5) and waits for one
+// byte of the answer: tmux answers only once it has parsed everything the
+// command wrote before the question, so by then that output is on the
+// pane's screen. Then it exits as the command did, dying of the same signal
+// when the shell's status says it was killed by one. It is written for the
+// pane's shell with no single quote in it, since tmux is handed the whole
+// command in single quotes.
+const drainOnExit = `firstframe_drain() { s=$?; trap - EXIT; ` +
+	`stty -echo -icanon min 1 time 0 </dev/tty 2>/dev/null; ` +
+	`printf "\033[5n" >/dev/tty 2>/dev/null; ` +
+	`dd bs=1 count=1 </dev/tty >/dev/null 2>&1; ` +
+	`[ "$s" -gt 128 ] && kill -$((s - 128)) $$ 2>/dev/null; exit "$s"; }; ` +
+	`trap firstframe_drain EXIT; `
+
+// drained makes command hold the pane open, when it ends, until tmux has
+// read all it wrote.
+//
+// tmux closes a pane's pty as soon as it reaps the pane's process, and drops
+// whatever it had not read yet (tmux/tmux#506: "If the process exits before
+// tmux finishes processing its output, we discard the remaining output").
+// On a busy machine tmux often runs only after a command has both written
+// and exited, and then sees the exit first: "echo Step 1 of 8" would show
+// nothing and be reported as exiting before its text. With drainOnExit as
+// its EXIT trap, the shell that runs command outlives the pty's last
+// output until tmux has put it on the screen, so a command that shows the
+// text and exits is measured as having shown it, and one that exits
+// without it leaves its whole last screen for the report.
+//
+// The trap makes the shell fork command instead of becoming it, a fork of
+// the shell inside the measured time; everything else in drainOnExit runs
+// only once command has ended, after any frame it showed. A command that
+// sets its own EXIT trap or execs replaces this one.
+func drained(command string) string { return drainOnExit + command }
 
 // next returns the control client's next line, or ticked when tick fires
 // first, or why there is neither. (A line may be empty: a screen has blank

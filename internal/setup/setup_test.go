@@ -5,26 +5,42 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"hootwire/api"
 	"hootwire/internal/sandbox"
 	"hootwire/internal/sandbox/sandboxtest"
+	"hootwire/oauthflow"
 )
 
 // recordingSaver keeps every session it is asked to save.
-type recordingSaver struct{ saved []Session }
+type recordingSaver struct {
+	mu    sync.Mutex
+	saved []Session
+}
 
 func (r *recordingSaver) Save(s Session) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.saved = append(r.saved, s)
 	return nil
+}
+
+func (r *recordingSaver) Path(id string) string { return "/saved/" + id + ".json" }
+
+func (r *recordingSaver) last() Session {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.saved[len(r.saved)-1]
 }
 
 type fixture struct {
 	sb    *sandbox.Server
 	proc  *Procedure
 	saver *recordingSaver
+	in    Inputs
 }
 
 func demoInputs(base string) Inputs {
@@ -35,6 +51,18 @@ func demoInputs(base string) Inputs {
 	}
 }
 
+func testOptions(saver Saver) Options {
+	return Options{
+		Saver: saver,
+		API: api.Options{
+			MaxAttempts: 2,
+			Sleep:       func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+		},
+	}
+}
+
+// newFixture is a setup on the sandbox reached as a real platform would be
+// (so it is saved), with every input set and the account checked.
 func newFixture(t *testing.T, mutate func(*Inputs)) *fixture {
 	t.Helper()
 	sb := sandboxtest.Start(t, sandbox.Options{})
@@ -42,34 +70,45 @@ func newFixture(t *testing.T, mutate func(*Inputs)) *fixture {
 	if mutate != nil {
 		mutate(&in)
 	}
-	client, err := api.New(in.BaseURL, in.UserSecret, in.OrgSecret, api.Options{
-		MaxAttempts: 2,
-		Sleep:       func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	saver := &recordingSaver{}
-	proc, err := New(client, in, Options{Saver: saver})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{sb: sb, proc: proc, saver: saver}
+	f := &fixture{sb: sb, saver: saver, in: in}
+	f.proc = f.start(t, saver)
+	return f
 }
 
-// grantCode runs step 1 and approves on the sandbox's consent page.
-func (f *fixture) grantCode(t *testing.T) string {
+// start is a new setup with f's inputs on f's platform.
+func (f *fixture) start(t *testing.T, saver Saver) *Procedure {
 	t.Helper()
-	authz, err := f.proc.Authorize(context.Background(), "state-0123456789")
+	target, err := NewTarget(f.sb.BaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := f.sb.Approve(authz.URL)
+	p, err := New(target, testOptions(saver))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Query().Get("state") != authz.State {
-		t.Fatalf("state came back as %q", back.Query().Get("state"))
+	for _, err := range []error{p.SetAccount(f.in.Account()), p.SetApp(f.in.App()), p.SetInstance(f.in.Instance()), p.CheckAccount(context.Background())} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// authorize runs the doc's first two steps for p: the redirect URL, then the
+// consent page approved in a "browser" whose landing address is pasted.
+func (f *fixture) authorize(t *testing.T, p *Procedure) string {
+	t.Helper()
+	a, err := p.Authorize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := f.sb.Approve(a.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Paste(back.String()); err != nil {
+		t.Fatal(err)
 	}
 	return back.Query().Get("code")
 }
@@ -77,11 +116,14 @@ func (f *fixture) grantCode(t *testing.T) string {
 func TestWholeProcedure(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if err := f.proc.CheckAccount(ctx); err != nil {
-		t.Fatal(err)
+	if got := f.proc.Next(); got != StepAuthorize {
+		t.Fatalf("with every input set Next = %v, want Authorize", got)
 	}
-	code := f.grantCode(t)
-	inst, err := f.proc.Create(ctx, code)
+	f.authorize(t, f.proc)
+	if got := f.proc.Next(); got != StepCreate {
+		t.Fatalf("with a code Next = %v, want Create", got)
+	}
+	inst, err := f.proc.Create(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +131,9 @@ func TestWholeProcedure(t *testing.T) {
 	if f.proc.Session().Stage != StageCreated || len(f.saver.saved) != 2 || !f.saver.saved[0].CreateSent || f.saver.saved[0].InstanceID != 0 ||
 		f.saver.saved[1].InstanceID != inst.ID || f.saver.saved[1].Token != inst.Token {
 		t.Fatalf("after create, saved %+v", f.saver.saved)
+	}
+	if got := f.proc.Next(); got != StepRegister {
+		t.Fatalf("after the create Next = %v", got)
 	}
 	if err := f.proc.MarkRegistered(); err != nil {
 		t.Fatal(err)
@@ -98,8 +143,11 @@ func TestWholeProcedure(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantWebhook := f.sb.BaseURL + "/events/hootsuite/" + api.EncodeID(inst.ID)
-	if res.WebhookURL != wantWebhook || res.EventCallbackURL != wantWebhook || !res.Patched || res.ID != inst.ID {
+	if res.WebhookURL != wantWebhook || res.EventCallbackURL != wantWebhook || !res.Patched || res.ID != inst.ID || res.SavedTo == "" {
 		t.Errorf("result = %+v", res)
+	}
+	if !f.proc.Done() || f.proc.Next() != StepDone || f.proc.StopNote("x") != "" {
+		t.Error("a finished setup is done, with nothing to tell on stopping")
 	}
 	got := f.sb.Instances()
 	if len(got) != 1 {
@@ -112,7 +160,7 @@ func TestWholeProcedure(t *testing.T) {
 	if strings.Join(got[0].Tags, ",") != strings.Join(wantTags, ",") {
 		t.Errorf("tags = %v, want %v", got[0].Tags, wantTags)
 	}
-	stages := []Stage{}
+	var stages []Stage
 	for _, s := range f.saver.saved {
 		stages = append(stages, s.Stage)
 	}
@@ -121,17 +169,59 @@ func TestWholeProcedure(t *testing.T) {
 	}
 }
 
+func TestStepsComeInOrderAndBackReopensThem(t *testing.T) {
+	sb := sandboxtest.Start(t, sandbox.Options{})
+	in := demoInputs(sb.BaseURL)
+	target, _ := NewTarget(sb.BaseURL)
+	p, err := New(target, testOptions(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(s Step) {
+		t.Helper()
+		if got := p.Next(); got != s {
+			t.Fatalf("Next = %v, want %v", got, s)
+		}
+	}
+	want(StepAccount)
+	if err := p.SetAccount(in.Account()); err != nil {
+		t.Fatal(err)
+	}
+	want(StepAccount) // set, not yet checked
+	if err := p.CheckAccount(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want(StepApp)
+	if err := p.SetApp(in.App()); err != nil {
+		t.Fatal(err)
+	}
+	want(StepInstance)
+	if err := p.SetInstance(in.Instance()); err != nil {
+		t.Fatal(err)
+	}
+	want(StepAuthorize)
+	// Going back to the app step drops the instance's settings too: the
+	// user goes through the instance step again on the way forward.
+	p.Back(StepApp)
+	want(StepApp)
+	p.SetApp(in.App())
+	want(StepInstance)
+	p.Back(StepAccount)
+	want(StepAccount)
+}
+
 func TestEventsToTheUsersApp(t *testing.T) {
 	f := newFixture(t, func(in *Inputs) { in.EventCallbackURL = "https://app.example.com/hooks/oc" })
 	ctx := context.Background()
-	if _, err := f.proc.Create(ctx, f.grantCode(t)); err != nil {
+	f.authorize(t, f.proc)
+	if _, err := f.proc.Create(ctx); err != nil {
 		t.Fatal(err)
 	}
 	res, err := f.proc.Finish(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.EventCallbackURL != "https://app.example.com/hooks/oc" || res.WebhookURL == res.EventCallbackURL {
+	if res.EventCallbackURL != "https://app.example.com/hooks/oc" || res.WebhookURL == res.EventCallbackURL || !f.proc.EventsToApp() {
 		t.Errorf("result = %+v", res)
 	}
 	if v := f.sb.Instances()[0].Config[api.KeyEventCallbackURL]; v != "https://app.example.com/hooks/oc" {
@@ -142,8 +232,8 @@ func TestEventsToTheUsersApp(t *testing.T) {
 func TestSessionsNeverHoldSecrets(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	code := f.grantCode(t)
-	if _, err := f.proc.Create(ctx, code); err != nil {
+	code := f.authorize(t, f.proc)
+	if _, err := f.proc.Create(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.proc.Finish(ctx); err != nil {
@@ -159,10 +249,91 @@ func TestSessionsNeverHoldSecrets(t *testing.T) {
 	}
 }
 
+// TestTheSandboxIsNeverSaved: setups in the built-in sandbox end with it, so
+// nothing is saved, whatever saver the caller gave.
+func TestTheSandboxIsNeverSaved(t *testing.T) {
+	sb := sandboxtest.Start(t, sandbox.Options{})
+	saver := &recordingSaver{}
+	p, err := New(SandboxTarget(sb), testOptions(saver))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := SandboxTarget(sb).Demo(Inputs{CallbackURL: DefaultCallbackURL, Name: "demo"})
+	for _, err := range []error{p.SetAccount(in.Account()), p.SetApp(in.App()), p.SetInstance(in.Instance())} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := p.Authorize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Approve(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Create(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p.Saves() || len(saver.saved) != 0 || p.Result().SavedTo != "" {
+		t.Errorf("a sandbox setup was saved: %d saves", len(saver.saved))
+	}
+	if note := p.StopNote("hootwire --resume"); !strings.Contains(note, "sandbox") || strings.Contains(note, "Resume") {
+		t.Errorf("stop note = %q", note)
+	}
+}
+
+// TestApprovalChecksTheState: an approval, a paste or a listener's code for
+// an authorization that a newer one replaced is not used, and approving is
+// for the sandbox only.
+func TestApprovalChecksTheState(t *testing.T) {
+	sb := sandboxtest.Start(t, sandbox.Options{})
+	p, _ := New(SandboxTarget(sb), testOptions(nil))
+	in := SandboxTarget(sb).Demo(Inputs{CallbackURL: DefaultCallbackURL, Name: "demo"})
+	p.SetAccount(in.Account())
+	p.SetApp(in.App())
+	p.SetInstance(in.Instance())
+	first, err := p.Authorize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := p.Authorize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Approve(); !errors.Is(err, ErrReplaced) {
+		t.Errorf("approving a replaced authorization: %v", err)
+	}
+	if p.Authorized() {
+		t.Fatal("a replaced authorization's code was kept")
+	}
+	// The second's address pasted into... the second: its state matches.
+	back, _ := sb.Approve(second.URL())
+	if err := first.Paste(back.String()); !errors.Is(err, oauthflow.ErrStateMismatch) {
+		t.Errorf("a paste from another attempt: %v", err)
+	}
+	if err := second.Paste(back.String()); err != nil {
+		t.Fatal(err)
+	}
+	// The first code wins: a second, from the listener, say, is ignored.
+	if err := second.Approve(); err != nil || !p.Authorized() {
+		t.Errorf("second arrival: %v", err)
+	}
+
+	real := newFixture(t, nil)
+	a, err := real.proc.Authorize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.CanApprove() || a.Approve() == nil {
+		t.Error("a real platform cannot approve on the user's behalf")
+	}
+}
+
 func TestAmbiguousCreateFindsTheInstanceByItsTag(t *testing.T) {
 	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, DropAfter: true, Times: 1})
-	inst, err := f.proc.Create(context.Background(), f.grantCode(t))
+	inst, err := f.proc.Create(context.Background())
 	if err != nil {
 		t.Fatalf("create whose answer was lost: %v", err)
 	}
@@ -177,10 +348,14 @@ func TestAmbiguousCreateFindsTheInstanceByItsTag(t *testing.T) {
 
 func TestAmbiguousCreateWithNoInstanceAsksForAFreshAuthorization(t *testing.T) {
 	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, DropBefore: true, Times: 1})
-	_, err := f.proc.Create(context.Background(), f.grantCode(t))
+	_, err := f.proc.Create(context.Background())
 	if !errors.Is(err, ErrNeedsAuthorization) {
 		t.Fatalf("err = %v, want ErrNeedsAuthorization", err)
+	}
+	if got := f.proc.Next(); got != StepAuthorize {
+		t.Errorf("Next = %v, want a fresh authorization", got)
 	}
 	if len(f.sb.Instances()) != 0 {
 		t.Error("no instance should exist")
@@ -190,26 +365,53 @@ func TestAmbiguousCreateWithNoInstanceAsksForAFreshAuthorization(t *testing.T) {
 			t.Errorf("saved %+v: the create was sent, and no instance kept", s)
 		}
 	}
+	if note := f.proc.StopNote("hootwire --resume"); !strings.Contains(note, "may exist") {
+		t.Errorf("stop note = %q", note)
+	}
+}
+
+// TestRefusedCreateLeavesNothingToLookFor: a create the platform refused
+// clearly made no instance: the setup no longer says it may exist, and the
+// user may go back to correct the inputs.
+func TestRefusedCreateLeavesNothingToLookFor(t *testing.T) {
+	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
+	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, Status: 400, Message: "Failed to create instance", ProviderMessage: "invalid_grant", Times: 1})
+	_, err := f.proc.Create(context.Background())
+	if !errors.Is(err, ErrNeedsAuthorization) || ExitStatus(context.Background(), err) != ExitAPI {
+		t.Fatalf("err = %v", err)
+	}
+	if f.proc.CreateSent() || f.saver.last().CreateSent {
+		t.Error("a refused create is remembered as possibly made")
+	}
+	if note := f.proc.StopNote("hootwire --resume"); note != "" {
+		t.Errorf("stop note after a refusal = %q, want nothing", note)
+	}
+	if !f.proc.CanGoBack() || f.proc.Next() != StepAuthorize {
+		t.Errorf("after a refusal: back %v, next %v", f.proc.CanGoBack(), f.proc.Next())
+	}
 }
 
 func TestSpentCodeAsksForAFreshAuthorization(t *testing.T) {
 	f := newFixture(t, nil)
-	code := f.grantCode(t)
-	if _, err := f.proc.Create(context.Background(), code); err != nil {
+	code := f.authorize(t, f.proc)
+	if _, err := f.proc.Create(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// A second setup on the same platform, using the same, now spent, code.
-	client, _ := api.New(f.sb.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
-	second, err := New(client, demoInputs(f.sb.BaseURL), Options{})
-	if err != nil {
+	second := f.start(t, nil)
+	if err := second.UseCode(code); err != nil {
 		t.Fatal(err)
 	}
-	_, err = second.Create(context.Background(), code)
+	_, err := second.Create(context.Background())
 	if !errors.Is(err, ErrNeedsAuthorization) || !api.GrantRejected(err) {
 		t.Fatalf("err = %v, want a rejected grant needing authorization", err)
 	}
 	if !strings.Contains(err.Error(), "works once") {
 		t.Errorf("message does not say why: %v", err)
+	}
+	if second.Authorized() {
+		t.Error("the spent code is still offered to Create")
 	}
 	if n := len(f.sb.Instances()); n != 1 {
 		t.Errorf("sandbox holds %d instances, want 1", n)
@@ -218,10 +420,12 @@ func TestSpentCodeAsksForAFreshAuthorization(t *testing.T) {
 
 func TestCreateRefusesASecondInstance(t *testing.T) {
 	f := newFixture(t, nil)
-	if _, err := f.proc.Create(context.Background(), f.grantCode(t)); err != nil {
+	f.authorize(t, f.proc)
+	if _, err := f.proc.Create(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.proc.Create(context.Background(), "another-code"); err == nil {
+	f.proc.UseCode("another-code")
+	if _, err := f.proc.Create(context.Background()); err == nil {
 		t.Fatal("a setup must never create a second instance")
 	}
 }
@@ -229,7 +433,8 @@ func TestCreateRefusesASecondInstance(t *testing.T) {
 func TestFinishRetriesAndResumes(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if _, err := f.proc.Create(ctx, f.grantCode(t)); err != nil {
+	f.authorize(t, f.proc)
+	if _, err := f.proc.Create(ctx); err != nil {
 		t.Fatal(err)
 	}
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpPatchInstance, Status: 500, Times: 1})
@@ -237,11 +442,9 @@ func TestFinishRetriesAndResumes(t *testing.T) {
 		t.Fatalf("err = %v, want the 500", err)
 	}
 	// A new run with the saved session picks up where this one stopped.
-	saved := f.saver.saved[len(f.saver.saved)-1]
-	client, _ := api.New(f.sb.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
-	resumed, err := Resume(client, demoInputs(f.sb.BaseURL), saved, Options{})
-	if err != nil {
-		t.Fatal(err)
+	resumed := f.resume(t, f.saver.last())
+	if got := resumed.Next(); got != StepRegister {
+		t.Fatalf("resumed Next = %v", got)
 	}
 	res, err := resumed.Finish(ctx)
 	if err != nil || !res.Patched {
@@ -252,27 +455,86 @@ func TestFinishRetriesAndResumes(t *testing.T) {
 	}
 }
 
-// TestResumeRefusesAnotherPlatform: a saved setup holds an instance on its
-// own platform; resuming it with a client for another would patch or delete
-// an instance id that means something else there.
-func TestResumeRefusesAnotherPlatform(t *testing.T) {
-	f := newFixture(t, nil)
-	if _, err := f.proc.Create(context.Background(), f.grantCode(t)); err != nil {
+// resume is a new run, with its own secrets, continuing saved.
+func (f *fixture) resume(t *testing.T, saved Session) *Procedure {
+	t.Helper()
+	target, _ := NewTarget(f.sb.BaseURL)
+	p, err := New(target, testOptions(nil))
+	if err != nil {
 		t.Fatal(err)
 	}
-	saved := f.saver.saved[len(f.saver.saved)-1]
+	if err := p.SetAccount(f.in.Account()); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Resume(saved); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.CheckAccount(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestResumeRefusesAnotherPlatform: a saved setup holds an instance on its
+// own platform; resuming it on another would patch or delete an instance id
+// that means something else there.
+func TestResumeRefusesAnotherPlatform(t *testing.T) {
+	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
+	if _, err := f.proc.Create(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	other := sandboxtest.Start(t, sandbox.Options{})
-	client, _ := api.New(other.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
-	_, err := Resume(client, demoInputs(other.BaseURL), saved, Options{})
+	target, _ := NewTarget(other.BaseURL)
+	p, _ := New(target, testOptions(nil))
+	err := p.Resume(f.saver.last())
 	if err == nil || !strings.Contains(err.Error(), f.sb.BaseURL) || !strings.Contains(err.Error(), "choose that platform") {
 		t.Fatalf("err = %v, want a refusal naming the saved platform", err)
 	}
 }
 
+// TestResumeWithoutTheClientSecretAsksForTheApp: a resumed setup whose
+// create got no clear answer needs a fresh grant code, and so the client
+// secret, which is never saved: it goes to the app step, not to a dead end.
+func TestResumeWithoutTheClientSecretAsksForTheApp(t *testing.T) {
+	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
+	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, DropBefore: true, Times: 1})
+	if _, err := f.proc.Create(context.Background()); err == nil {
+		t.Fatal("want an error")
+	}
+	p := f.resume(t, f.saver.last())
+	if got := p.Next(); got != StepApp {
+		t.Fatalf("Next = %v, want the app step for the client secret", got)
+	}
+	app := p.Inputs().App()
+	if app.ClientID != sandbox.DemoClientID || app.CallbackURL != DefaultCallbackURL {
+		t.Errorf("the saved app settings were not kept: %+v", app)
+	}
+	if p.CanGoBack() {
+		t.Error("a setup whose create may have made an instance must not start over")
+	}
+	app.ClientSecret = sandbox.DemoClientSecret
+	if err := p.SetApp(app); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Next(); got != StepAuthorize {
+		t.Fatalf("Next = %v, want Authorize", got)
+	}
+	f.authorize(t, p)
+	if _, err := p.Create(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.sb.Instances()); n != 1 {
+		t.Errorf("%d instances", n)
+	}
+}
+
 func TestPreviewMasksSecrets(t *testing.T) {
 	f := newFixture(t, nil)
-	body, curl := f.proc.Preview("the-grant-code-123")
-	for _, s := range []string{"the-grant-code-123", sandbox.DemoClientSecret, sandbox.DemoUserSecret, sandbox.DemoOrgSecret} {
+	code := f.authorize(t, f.proc)
+	body, curl := f.proc.Preview()
+	for _, s := range []string{code, sandbox.DemoClientSecret, sandbox.DemoUserSecret, sandbox.DemoOrgSecret} {
 		if strings.Contains(body+curl, s) {
 			t.Errorf("preview shows %q:\n%s\n%s", s, body, curl)
 		}
@@ -327,15 +589,18 @@ func TestSecretCheckNeverEchoes(t *testing.T) {
 
 func TestAnUnclearCreateIsNeverSentAgain(t *testing.T) {
 	f := newFixture(t, nil)
-	code := f.grantCode(t)
+	f.authorize(t, f.proc)
 	// The create's answer is lost, and so is the look-up that follows it.
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, DropAfter: true, Times: 1})
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpListInstances, Status: 500, Times: 1})
-	if _, err := f.proc.Create(context.Background(), code); err == nil || !strings.Contains(err.Error(), "looks for the instance again") {
+	if _, err := f.proc.Create(context.Background()); err == nil || !strings.Contains(err.Error(), "looks for the instance again") {
 		t.Fatalf("err = %v", err)
 	}
+	if got := f.proc.Next(); got != StepCreate {
+		t.Fatalf("Next = %v: trying again should look the instance up", got)
+	}
 	// Trying again looks the instance up rather than spending the code twice.
-	inst, err := f.proc.Create(context.Background(), code)
+	inst, err := f.proc.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,11 +611,17 @@ func TestAnUnclearCreateIsNeverSentAgain(t *testing.T) {
 
 func TestSaveFailureAfterCreateKeepsTheInstance(t *testing.T) {
 	f := newFixture(t, nil)
-	code := f.grantCode(t)
-	f.proc.saver = &failAfter{n: 1} // the "create sent" save works, the next fails
-	inst, err := f.proc.Create(context.Background(), code)
+	p := f.start(t, &failAfter{n: 1}) // the "create sent" save works, the next fails
+	f.authorize(t, p)
+	inst, err := p.Create(context.Background())
 	if !errors.Is(err, ErrNotSaved) || inst == nil || inst.Token == "" {
 		t.Fatalf("Create = %+v, %v: the instance must come back with ErrNotSaved", inst, err)
+	}
+	if note := p.StopNote("hootwire --resume"); !strings.Contains(note, "could not save") || strings.Contains(note, "Resume with") {
+		t.Errorf("stop note = %q", note)
+	}
+	if p.Result().SavedTo != "" {
+		t.Error("the result names a file that holds nothing")
 	}
 }
 
@@ -364,32 +635,81 @@ func (f *failAfter) Save(Session) error {
 	return errors.New("disk full")
 }
 
+func (f *failAfter) Path(id string) string { return "/saved/" + id }
+
 // TestASecondRunLooksForTheInstanceFirst: a create without a clear answer,
 // whose look-up failed too, then a new run of the same session with a
 // fresh code finds the instance instead of making a second one.
 func TestASecondRunLooksForTheInstanceFirst(t *testing.T) {
 	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpCreateInstance, DropAfter: true, Times: 1})
 	f.sb.InjectFault(sandbox.Fault{Op: sandbox.OpListInstances, Status: 503, Times: 2})
-	if _, err := f.proc.Create(context.Background(), f.grantCode(t)); err == nil {
+	if _, err := f.proc.Create(context.Background()); err == nil {
 		t.Fatal("want an error")
 	}
-	saved := f.saver.saved[len(f.saver.saved)-1]
+	saved := f.saver.last()
 	if !saved.CreateSent || saved.InstanceID != 0 {
 		t.Fatalf("saved %+v", saved)
 	}
-	client, _ := api.New(f.sb.BaseURL, sandbox.DemoUserSecret, sandbox.DemoOrgSecret, api.Options{})
-	next, err := Resume(client, demoInputs(f.sb.BaseURL), saved, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	authz, _ := next.Authorize(context.Background(), "state-again-123456")
-	back, _ := f.sb.Approve(authz.URL)
-	inst, err := next.Create(context.Background(), back.Query().Get("code"))
+	next := f.resume(t, saved)
+	next.SetApp(f.in.App())
+	f.authorize(t, next)
+	inst, err := next.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if all := f.sb.Instances(); len(all) != 1 || all[0].ID != inst.ID {
 		t.Errorf("sandbox holds %+v", all)
+	}
+}
+
+// TestDeletedIsNotDone: an abandoned setup whose instance was deleted is
+// over, but not done, and says so.
+func TestDeletedIsNotDone(t *testing.T) {
+	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
+	if _, err := f.proc.Create(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.proc.Delete(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.proc.Done() || f.proc.InstanceExists() || f.proc.Result().Patched {
+		t.Error("a deleted setup counts as done")
+	}
+	if note := f.proc.StopNote("x"); !strings.Contains(note, "was deleted") {
+		t.Errorf("stop note = %q", note)
+	}
+	if s := f.saver.last(); s.Stage != StageDeleted || s.Token != "" {
+		t.Errorf("saved %+v", s)
+	}
+}
+
+func TestExitStatuses(t *testing.T) {
+	ctx := context.Background()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	cases := []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want int
+	}{
+		{"done", ctx, nil, ExitOK},
+		{"interrupted", cancelled, errors.New("whatever"), ExitInterrupted},
+		{"bad input", ctx, Problems{{FieldName, errors.New("missing")}}, ExitUsage},
+		{"usage", ctx, errors.Join(ErrBadInput, errors.New("--x")), ExitUsage},
+		{"denied", ctx, &oauthflow.DeniedError{Err: "access_denied"}, ExitAuthorization},
+		{"timed out", ctx, oauthflow.ErrTimeout, ExitAuthorization},
+		{"api", ctx, &api.Error{StatusCode: 400}, ExitAPI},
+		{"needs authorization", ctx, ErrNeedsAuthorization, ExitAPI},
+		{"network", ctx, &api.NetworkError{Err: errors.New("refused")}, ExitNetwork},
+		{"disk", ctx, errors.New("disk full"), ExitFailure},
+	}
+	for _, c := range cases {
+		if got := ExitStatus(c.ctx, c.err); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
 	}
 }

@@ -184,9 +184,7 @@ func readSession(path string) (setup.Session, error) {
 // --resume continues.
 func Unfinished(entries []Entry, baseURL string) (Entry, bool) {
 	for _, e := range entries {
-		s := e.Session
-		started := s.Stage >= setup.StageCreated || s.CreateSent
-		if s.BaseURL == baseURL && started && s.Stage < setup.StagePatched {
+		if e.Session.BaseURL == baseURL && e.Session.Unfinished() {
 			return e, true
 		}
 	}

@@ -1,7 +1,9 @@
-package main
+package cli
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -10,7 +12,7 @@ import (
 	"hootwire/internal/setup"
 )
 
-// options are the command line's flags, named as DESIGN.md names them.
+// options are the command line's flags, one name for each input everywhere.
 type options struct {
 	sandbox          bool
 	baseURL          string
@@ -22,6 +24,7 @@ type options struct {
 	noBrowser        bool
 	version          bool
 	nonInteractive   bool
+	plain            bool
 	jsonOut          bool
 	code             string
 	configDir        string
@@ -50,12 +53,32 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")
+	fs.BoolVar(&o.plain, "plain", false, "the wizard as plain line-by-line prompts, with no full-screen drawing (for screen readers; also when TERM=dumb)")
 	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
 	fs.StringVar(&o.code, "code", "", "- reads a grant code obtained elsewhere (or the URL the browser landed on) from standard input, skipping the browser and the listener; the code itself is never a flag value, which the process list and shell history would keep")
 	fs.StringVar(&o.configDir, "config-dir", "", "where progress and tokens are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "how long one request may take (default 30s; 60s to create the instance)")
 	fs.BoolVar(&o.resume, "resume", false, "continue the newest unfinished setup for the base URL, where it stopped")
+}
+
+// check refuses flags that do not go together, before anything is done.
+func (o *options) check(fs *flag.FlagSet) error {
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("unknown command %q: see hootwire --help", fs.Arg(0))
+	case o.jsonOut && !o.nonInteractive:
+		return errors.New("--json goes with --non-interactive")
+	case o.plain && o.nonInteractive:
+		return errors.New("--plain is the wizard as prompts; --non-interactive asks nothing: give one of them")
+	case o.code != "" && o.code != "-":
+		// A code on the command line sits in the process list and the
+		// shell's history until the run spends it.
+		return errors.New("--code takes only -: give the grant code (or the URL the browser landed on) on standard input, as in: hootwire --non-interactive --code - < code.txt")
+	case o.code != "" && !o.nonInteractive:
+		return errors.New("--code - goes with --non-interactive (the wizard catches the code itself, or takes it pasted)")
+	}
+	return nil
 }
 
 // inputs merges flags over environment. Secrets come from the environment only.

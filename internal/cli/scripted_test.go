@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 
 	"hootwire/internal/sandbox"
 	"hootwire/internal/sandbox/sandboxtest"
+	"hootwire/internal/setup"
 )
 
 // TestMain lets the test binary play the user's browser for hootwire runs
@@ -143,7 +144,7 @@ func (s *scriptEnv) command(ctx context.Context, args ...string) (*exec.Cmd, *sy
 	return cmd, stdout, stderr
 }
 
-func (s *scriptEnv) run(args ...string) scriptedRun {
+func (s *scriptEnv) Main(args ...string) scriptedRun {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -197,7 +198,7 @@ func (s *scriptEnv) sessionFiles() []string {
 
 func TestScriptedRunEndToEnd(t *testing.T) {
 	s := newScriptEnv(t)
-	r := s.run("--json", "--name", "CI instance", "--tag", "ci")
+	r := s.Main("--json", "--name", "CI instance", "--tag", "ci")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -230,7 +231,7 @@ func TestScriptedRunEndToEnd(t *testing.T) {
 func TestScriptedRunKeepsSecretsOut(t *testing.T) {
 	s := newScriptEnv(t)
 	logFile := filepath.Join(s.configDir, "debug.log")
-	r := s.run("--json", "--debug-log", logFile)
+	r := s.Main("--json", "--debug-log", logFile)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -284,14 +285,14 @@ func TestScriptedRunKeepsSecretsOut(t *testing.T) {
 
 func TestMissingInputsAreReportedAtOnce(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"--non-interactive", "--callback-url", "ftp://x"}, env{
-		stdout: &stdout, stderr: &stderr, getenv: func(k string) string {
+	code := Main(context.Background(), []string{"--non-interactive", "--callback-url", "ftp://x"}, Env{
+		Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
 			if k == "HOOTWIRE_CONFIG_DIR" {
 				return t.TempDir()
 			}
 			return ""
 		}})
-	if code != exitUsage {
+	if code != setup.ExitUsage {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{"--base-url or OC_BASE_URL", "OC_USER_SECRET", "OC_ORG_SECRET", "--client-id or HOOTSUITE_CLIENT_ID", "HOOTSUITE_CLIENT_SECRET", "--callback-url or HOOTSUITE_CALLBACK_URL"} {
@@ -306,15 +307,15 @@ func TestExitStatuses(t *testing.T) {
 	t.Run("denied is 3", func(t *testing.T) {
 		s.decision = "deny"
 		defer func() { s.decision = "allow" }()
-		r := s.run()
-		if r.code != exitAuthorize || !strings.Contains(r.stderr, "denied") {
+		r := s.Main()
+		if r.code != setup.ExitAuthorization || !strings.Contains(r.stderr, "denied") {
 			t.Errorf("exit %d\n%s", r.code, r.stderr)
 		}
 	})
 	t.Run("API refusal is 4", func(t *testing.T) {
 		s.admin("POST", "/_sandbox/faults", `{"op":"create-instance","times":1,"status":400,"message":"Failed to create instance","providerMessage":"invalid_grant"}`)
-		r := s.run()
-		if r.code != exitAPI || !strings.Contains(r.stderr, "create instance: HTTP 400") {
+		r := s.Main()
+		if r.code != setup.ExitAPI || !strings.Contains(r.stderr, "create instance: HTTP 400") {
 			t.Errorf("exit %d\n%s", r.code, r.stderr)
 		}
 	})
@@ -322,19 +323,19 @@ func TestExitStatuses(t *testing.T) {
 		cmd, _, stderr := s.command(context.Background())
 		cmd.Env = append(cmd.Env, "OC_USER_SECRET=wrong")
 		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitAPI || !strings.Contains(stderr.String(), "check account: HTTP 401") {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != setup.ExitAPI || !strings.Contains(stderr.String(), "check account: HTTP 401") {
 			t.Errorf("err %v\n%s", err, stderr)
 		}
 	})
 	t.Run("network failure is 5", func(t *testing.T) {
 		cmd, _, stderr := s.command(context.Background(), "--base-url", fmt.Sprintf("http://127.0.0.1:%d/elements/api-v2", sandboxtest.FreePort(t)))
 		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitNetwork || !strings.Contains(stderr.String(), "no answer from") {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != setup.ExitNetwork || !strings.Contains(stderr.String(), "no answer from") {
 			t.Errorf("err %v\n%s", err, stderr)
 		}
 	})
 	t.Run("bad usage is 2", func(t *testing.T) {
-		if r := s.run("--json", "--no-such-flag"); r.code != exitUsage {
+		if r := s.Main("--json", "--no-such-flag"); r.code != setup.ExitUsage {
 			t.Errorf("exit %d", r.code)
 		}
 	})
@@ -348,7 +349,7 @@ func TestExitStatuses(t *testing.T) {
 		waitForText(t, stderr, "waiting for the callback")
 		cmd.Process.Signal(syscall.SIGINT)
 		err := cmd.Wait()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInterrupted {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != setup.ExitInterrupted {
 			t.Errorf("err %v\n%s", err, stderr)
 		}
 	})
@@ -399,7 +400,7 @@ func TestKilledRunResumesToOneInstance(t *testing.T) {
 	cmd.Wait()
 	s.admin("DELETE", "/_sandbox/faults", "")
 
-	r := s.run("--resume", "--json")
+	r := s.Main("--resume", "--json")
 	if r.code != 0 {
 		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
 	}
@@ -417,7 +418,7 @@ func TestKilledRunResumesToOneInstance(t *testing.T) {
 func TestDroppedCreateIsFoundByItsTag(t *testing.T) {
 	s := newScriptEnv(t)
 	s.admin("POST", "/_sandbox/faults", `{"op":"create-instance","times":1,"dropAfter":true}`)
-	r := s.run("--json")
+	r := s.Main("--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -441,15 +442,15 @@ func TestDroppedCreateIsFoundByItsTag(t *testing.T) {
 
 func TestSessionsListsWithoutSecrets(t *testing.T) {
 	s := newScriptEnv(t)
-	if r := s.run(); r.code != 0 {
+	if r := s.Main(); r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	if err := os.WriteFile(filepath.Join(s.configDir, "sessions", "broken.json"), []byte("{"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"sessions", "--config-dir", s.configDir}, env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
-	if code != exitOK {
+	code := Main(context.Background(), []string{"sessions", "--config-dir", s.configDir}, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	if code != setup.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	out := stdout.String()
@@ -489,8 +490,8 @@ func TestCodeFromElsewhere(t *testing.T) {
 	if code == "" {
 		t.Fatalf("no code in %q", resp.Header.Get("Location"))
 	}
-	refused := s.run("--code", code)
-	if refused.code != exitUsage || !strings.Contains(refused.stderr, "--code takes only -") || strings.Contains(refused.stderr, code) {
+	refused := s.Main("--code", code)
+	if refused.code != setup.ExitUsage || !strings.Contains(refused.stderr, "--code takes only -") || strings.Contains(refused.stderr, code) {
 		t.Fatalf("--code VALUE: exit %d, stderr %q: want exit 2 pointing to --code -, without the code", refused.code, refused.stderr)
 	}
 	if n := len(s.instances()); n != 0 {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"hootwire/internal/sandbox"
 	"hootwire/internal/sandbox/sandboxtest"
+	"hootwire/internal/setup"
 )
 
 // lockedBuffer is a buffer written by a run while the test reads it.
@@ -65,7 +66,7 @@ func TestUnsavedInstanceKeepsItsTokenOffTheScreen(t *testing.T) {
 			var stdout, stderr lockedBuffer
 			done := make(chan int)
 			go func() {
-				done <- run(t.Context(), args, env{stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }})
+				done <- Main(t.Context(), args, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return vars[k] }})
 			}()
 			sessions := filepath.Join(config, "sessions")
 			for deadline := time.Now().Add(30 * time.Second); ; {
@@ -85,12 +86,12 @@ func TestUnsavedInstanceKeepsItsTokenOffTheScreen(t *testing.T) {
 			}
 			code := <-done
 			all := sb.Instances()
-			if code == exitOK || len(all) != 1 {
+			if code == setup.ExitOK || len(all) != 1 {
 				t.Fatalf("exit %d with %d instances, want a failure after one create:\n%s", code, len(all), stderr.String())
 			}
 			token := all[0].Token
 			if strings.Contains(stderr.String(), token) {
-				t.Errorf("the token reached stderr:\n%s", stderr.String())
+				t.Errorf("the token reached Stderr:\n%s", stderr.String())
 			}
 			if jsonOut != strings.Contains(stdout.String(), token) {
 				t.Errorf("--json %v, stdout %q: the token belongs on stdout exactly when --json is given", jsonOut, stdout.String())
@@ -107,9 +108,9 @@ func TestUnsavedInstanceKeepsItsTokenOffTheScreen(t *testing.T) {
 func TestCodeDashIsNoSecret(t *testing.T) {
 	var stdout, stderr lockedBuffer
 	vars := map[string]string{"OC_BASE_URL": "https://api.example.com/elements/api-v2"}
-	code := run(t.Context(), []string{"--non-interactive", "--code", "-"},
-		env{stdin: strings.NewReader("\n"), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }})
-	if code != exitUsage || !strings.Contains(stderr.String(), "--code -: standard input holds no code") {
+	code := Main(t.Context(), []string{"--non-interactive", "--code", "-"},
+		Env{Stdin: strings.NewReader("\n"), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return vars[k] }})
+	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "--code -: standard input holds no code") {
 		t.Errorf("exit %d, stderr %q: want the usage error, readable", code, stderr.String())
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
 )
 
 // binDir is where buildOnce puts the binary; TestMain makes it before the
@@ -28,7 +29,7 @@ var binDir string
 // buildOnce builds hootwire once per test binary run, when a test needs it.
 var buildOnce = sync.OnceValues(func() (string, error) {
 	bin := filepath.Join(binDir, "hootwire")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "hootwire").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
@@ -77,11 +78,11 @@ func startSandboxProcess(t *testing.T, extra ...string) string {
 	select {
 	case base, ok := <-found:
 		if !ok {
-			t.Fatalf("hootwire sandbox printed no base URL; stderr: %s", stderr.String())
+			t.Fatalf("hootwire sandbox printed no base URL; Stderr: %s", stderr.String())
 		}
 		return base
 	case <-time.After(30 * time.Second):
-		t.Fatalf("hootwire sandbox did not start; stderr: %s", stderr.String())
+		t.Fatalf("hootwire sandbox did not start; Stderr: %s", stderr.String())
 	}
 	return ""
 }
@@ -221,37 +222,37 @@ func TestDocProcedureWithPlainHTTP(t *testing.T) {
 
 func TestSandboxCommandRefusesOtherInterfaces(t *testing.T) {
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"sandbox", "--addr", "0.0.0.0:0"}, env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }})
-	if code != exitUsage || !strings.Contains(stderr.String(), "loopback") {
+	code := Main(context.Background(), []string{"sandbox", "--addr", "0.0.0.0:0"}, Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "loopback") {
 		t.Errorf("exit %d, stderr %q: want a refusal naming loopback", code, stderr.String())
 	}
 }
 
 func TestVersionAndUnknownCommand(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	e := env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), []string{"--version"}, e); code != exitOK || !strings.HasPrefix(stdout.String(), "hootwire ") {
+	e := Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	if code := Main(context.Background(), []string{"--version"}, e); code != setup.ExitOK || !strings.HasPrefix(stdout.String(), "hootwire ") {
 		t.Errorf("--version: exit %d, %q", code, stdout.String())
 	}
-	if code := run(context.Background(), []string{"frobnicate"}, e); code != exitUsage || !strings.Contains(stderr.String(), `unknown command "frobnicate"`) {
+	if code := Main(context.Background(), []string{"frobnicate"}, e); code != setup.ExitUsage || !strings.Contains(stderr.String(), `unknown command "frobnicate"`) {
 		t.Errorf("unknown command: exit %d, %q", code, stderr.String())
 	}
 }
 
 func TestWizardWithoutATerminalPointsToNonInteractive(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"--sandbox"}, env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
-	if code != exitUsage || !strings.Contains(stderr.String(), "--non-interactive") {
+	code := Main(context.Background(), []string{"--sandbox"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "--non-interactive") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 	if stdout.Len() != 0 {
-		t.Errorf("nothing belongs on stdout: %q", stdout.String())
+		t.Errorf("nothing belongs on Stdout: %q", stdout.String())
 	}
 }
 
 func TestHelpOffersNoSecretFlag(t *testing.T) {
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"--help"}, env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}); code != exitOK {
+	if code := Main(context.Background(), []string{"--help"}, Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}); code != setup.ExitOK {
 		t.Fatalf("exit %d", code)
 	}
 	help := stderr.String()

@@ -1,39 +1,41 @@
-package main
+package cli
 
 import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
+
+	"hootwire/internal/setup"
 )
 
 // runSessions lists the saved setups: name, id, base URL, step and date,
 // never a secret or a token.
-func runSessions(args []string, e env) int {
+func runSessions(args []string, e Env) int {
 	fs := flag.NewFlagSet("hootwire sessions", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(e.Stderr)
 	var o options
 	fs.StringVar(&o.configDir, "config-dir", "", "where progress is saved (env HOOTWIRE_CONFIG_DIR)")
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		return setup.ExitUsage
 	}
-	st, err := openStore(o, e.getenv)
+	st, err := openStore(o, e.Getenv)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "hootwire sessions: %v\n", err)
-		return exitUsage
+		fmt.Fprintf(e.Stderr, "hootwire sessions: %v\n", err)
+		return setup.ExitUsage
 	}
 	entries, aside, err := st.List()
 	for _, a := range aside {
-		fmt.Fprintf(e.stderr, "hootwire sessions: %s\n", a)
+		fmt.Fprintf(e.Stderr, "hootwire sessions: %s\n", a)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "hootwire sessions: %v\n", err)
-		return exitFailure
+		fmt.Fprintf(e.Stderr, "hootwire sessions: %v\n", err)
+		return setup.ExitFailure
 	}
 	if len(entries) == 0 {
-		fmt.Fprintf(e.stdout, "No saved setups in %s.\n", st.Dir())
-		return exitOK
+		fmt.Fprintf(e.Stdout, "No saved setups in %s.\n", st.Dir())
+		return setup.ExitOK
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tINSTANCE\tBASE URL\tSTEP\tUPDATED")
 	for _, en := range entries {
 		s := en.Session
@@ -44,6 +46,6 @@ func runSessions(args []string, e env) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, id, s.BaseURL, s.Stage, s.Updated.Local().Format("2006-01-02 15:04"))
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "\nSaved in %s. Resume an unfinished one with: hootwire --resume --base-url <its base URL>\n", st.Dir())
-	return exitOK
+	fmt.Fprintf(e.Stdout, "\nSaved in %s. Resume an unfinished one with: hootwire --resume --base-url <its base URL>\n", st.Dir())
+	return setup.ExitOK
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"hootwire/internal/sandbox"
 	"hootwire/internal/sandbox/sandboxtest"
+	"hootwire/internal/setup"
 	"hootwire/internal/store"
 )
 
@@ -40,21 +41,21 @@ func expectedExit(op sandbox.Op, kind string) int {
 	case sandbox.OpListInstances:
 		// The account check reads only the status.
 		if kind == "malformed JSON" || kind == "empty body with 200" {
-			return exitOK
+			return setup.ExitOK
 		}
 	case sandbox.OpCreateInstance:
 		switch kind {
 		case "dropped after the request", "malformed JSON", "empty body with 200":
-			return exitOK // the instance was made: found again by its tag
+			return setup.ExitOK // the instance was made: found again by its tag
 		}
 		// Never retried; when it may have been spent, a fresh
 		// authorization is what is needed.
-		return exitAPI
+		return setup.ExitAPI
 	}
 	if noAnswer {
-		return exitNetwork
+		return setup.ExitNetwork
 	}
-	return exitAPI
+	return setup.ExitAPI
 }
 
 // TestFaultMatrixScripted runs the scripted mode into every fault on every
@@ -80,17 +81,17 @@ func TestFaultMatrixScripted(t *testing.T) {
 					"HOOTWIRE_CONFIG_DIR":    t.TempDir(),
 					"BROWSER":                "/usr/bin/env HOOTWIRE_TEST_BROWSER=allow " + self,
 				}
-				e := func(stdout, stderr *bytes.Buffer) env {
-					return env{stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
+				e := func(stdout, stderr *bytes.Buffer) Env {
+					return Env{Stdout: stdout, Stderr: stderr, Getenv: func(k string) string { return vars[k] }}
 				}
 				sb.InjectFault(row.Fault)
 				var stdout, stderr bytes.Buffer
-				code := run(ctx, []string{"--non-interactive", "--json", "--timeout", "500ms"}, e(&stdout, &stderr))
+				code := Main(ctx, []string{"--non-interactive", "--json", "--timeout", "500ms"}, e(&stdout, &stderr))
 				want := expectedExit(call.op, row.Name)
 				if code != want {
 					t.Fatalf("exit %d, want %d\n%s", code, want, stderr.String())
 				}
-				if want != exitOK {
+				if want != setup.ExitOK {
 					msg := stderr.String()
 					if says := sandboxtest.FaultSays(t, row.Name); !strings.Contains(msg, call.name) || !strings.Contains(msg, says) {
 						t.Errorf("the message should name %q and %q:\n%s", call.name, says, msg)
@@ -111,7 +112,7 @@ func TestFaultMatrixScripted(t *testing.T) {
 						t.Fatalf("instance %d exists but its id and token were not kept", all[0].ID)
 					}
 				}
-				if want == exitOK {
+				if want == setup.ExitOK {
 					return
 				}
 				// Once the fault is gone, the setup finishes, with one instance.
@@ -122,7 +123,7 @@ func TestFaultMatrixScripted(t *testing.T) {
 				}
 				stdout.Reset()
 				stderr.Reset()
-				if code := run(ctx, args, e(&stdout, &stderr)); code != exitOK {
+				if code := Main(ctx, args, e(&stdout, &stderr)); code != setup.ExitOK {
 					t.Fatalf("after the fault: exit %d\n%s", code, stderr.String())
 				}
 				if all := sb.Instances(); len(all) != 1 || all[0].Patches < 1 {

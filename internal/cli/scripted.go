@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"hootwire/internal/redact"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
+	"hootwire/internal/store"
+	"hootwire/oauthflow"
+)
+
+// usageError is a problem with how hootwire was called or what it was
+// given: exit status 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string        { return u.msg }
+func (u usageError) Is(target error) bool { return target == setup.ErrBadInput }
+
+func badInput(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// progress writes the scripted mode's lines on stderr.
+type progress struct{ w io.Writer }
+
+func (p progress) say(format string, args ...any) {
+	fmt.Fprintf(p.w, "hootwire: "+format+"\n", args...)
+}
+
+// openStore opens the config directory: --config-dir, HOOTWIRE_CONFIG_DIR,
+// or hootwire under the user's config directory.
+func openStore(o options, getenv func(string) string) (*store.Store, error) {
+	dir := o.configDir
+	if dir == "" {
+		dir = getenv(store.EnvDir)
+	}
+	if dir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return store.Open(dir)
+}
+
+// openDebugLog creates the --debug-log file, readable by the user alone.
+func openDebugLog(path string) (*slog.Logger, func() error, error) {
+	if path == "" {
+		return nil, func() error { return nil }, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, badInput("--debug-log: %v", err)
+	}
+	// An existing file keeps its mode on open: make it private too.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, nil, badInput("--debug-log: make %s private: %v", path, err)
+	}
+	return slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), f.Close, nil
+}
+
+// resumeCommand is the command that continues a stopped setup, in the
+// mode it stopped in.
+func resumeCommand(o options, base string) string {
+	cmd := "hootwire --resume --base-url " + base
+	if o.nonInteractive {
+		cmd = "hootwire --non-interactive --resume --base-url " + base
+	}
+	if o.configDir != "" {
+		cmd += " --config-dir " + o.configDir
+	}
+	return cmd
+}
+
+// readCode reads --code -: one line of standard input, the grant code or
+// the URL the browser landed on, kept out of the process list and the
+// shell's history.
+func readCode(stdin io.Reader) (string, error) {
+	if stdin == nil {
+		return "", badInput("--code -: no standard input to read the code from")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 16<<10)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", badInput("--code -: read the code from standard input: %v", err)
+	}
+	if strings.TrimSpace(line) == "" {
+		return "", badInput("--code -: standard input holds no code: give the code, or the whole URL the browser landed on")
+	}
+	return line, nil
+}
+
+// runScripted performs the whole procedure with no terminal: inputs from
+// flags and environment, progress on stderr, the result on stdout.
+func runScripted(ctx context.Context, o options, e Env) int {
+	say := progress{e.Stderr}
+	red := redact.New(e.Getenv("OC_USER_SECRET"), e.Getenv("OC_ORG_SECRET"), e.Getenv("HOOTSUITE_CLIENT_SECRET"))
+	var code string
+	var err error
+	if o.code == "-" {
+		code, err = readCode(e.Stdin)
+		red.Add(strings.TrimSpace(code))
+	}
+	if err == nil {
+		err = scripted(ctx, o, e, code, say)
+	}
+	if err != nil {
+		// Errors pass through the redactor: a URL in one (a callback with
+		// its code) must not print a secret.
+		say.say("%s", red.String(err.Error()))
+	}
+	return setup.ExitStatus(ctx, err)
+}
+
+// scripted is the procedure as a loop over its next step.
+func scripted(ctx context.Context, o options, e Env, code string, say progress) (err error) {
+	in := o.inputs(e.Getenv)
+	var sb *sandbox.Server
+	var target setup.Target
+	if o.sandbox {
+		if sb, err = sandbox.Start(ctx, "", sandbox.Options{}); err != nil {
+			return fmt.Errorf("start the sandbox: %w", err)
+		}
+		defer sb.Close()
+		target = setup.SandboxTarget(sb)
+		in.BaseURL = target.BaseURL
+		in = target.Demo(in)
+		say.say("sandbox running at %s (demo credentials)", sb.URL)
+	}
+	if !o.resume {
+		// Every problem at once, before any request.
+		if err := in.Validate(); err != nil {
+			return err
+		}
+	}
+	if sb == nil {
+		if target, err = setup.NewTarget(in.BaseURL); err != nil {
+			return setup.Problems{{Field: setup.FieldBaseURL, Err: err}}
+		}
+	}
+	st, err := openStore(o, e.Getenv)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	logger, closeLog, err := openDebugLog(o.debugLog)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	proc, err := setup.New(target, setup.Options{Saver: st, API: o.apiOptions(logger)})
+	if err != nil {
+		return err
+	}
+	if err := proc.SetAccount(in.Account()); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if note := proc.StopNote(resumeCommand(o, proc.BaseURL())); note != "" {
+				say.say("%s", note)
+			}
+		}
+	}()
+	if o.resume {
+		if err := resumeFrom(st, proc, say); err != nil {
+			return err
+		}
+	}
+	if code != "" {
+		if err := proc.UseCode(code); err != nil {
+			var denied *oauthflow.DeniedError
+			if errors.As(err, &denied) {
+				return fmt.Errorf("--code -: %w", err)
+			}
+			return badInput("--code -: %v", err)
+		}
+	}
+	for {
+		switch step := proc.Next(); step {
+		case setup.StepAccount:
+			err = proc.CheckAccount(ctx)
+		case setup.StepApp:
+			app := in.App()
+			if proc.Resumed() {
+				saved := proc.Inputs().App()
+				app.ClientID, app.CallbackURL = saved.ClientID, saved.CallbackURL
+			}
+			err = proc.SetApp(app)
+		case setup.StepInstance:
+			err = proc.SetInstance(in.Instance())
+		case setup.StepAuthorize:
+			if code != "" {
+				// The code given was spent or refused; a fresh one needs a
+				// browser, which this run was told not to use.
+				return fmt.Errorf("create instance: the grant code given with --code - cannot be used again: %w", setup.ErrNeedsAuthorization)
+			}
+			err = authorizeScripted(ctx, proc, o, e, say)
+		case setup.StepCreate:
+			err = createScripted(ctx, proc, o, e, say)
+		case setup.StepRegister:
+			say.say("webhook URL to register on the Hootsuite app (My Apps, the app, Edit, Webhook URL, Save, Send ping webhook): %s", proc.WebhookURL())
+			err = proc.MarkRegistered()
+		case setup.StepFinish:
+			var res setup.Result
+			if res, err = proc.Finish(ctx); err == nil {
+				say.say("patched event.notification.callback.url to %s and read it back", res.EventCallbackURL)
+			}
+		case setup.StepDone:
+			return finishScripted(proc, o, e, say)
+		default:
+			return fmt.Errorf("the procedure asked for step %v, which the scripted mode does not know", step)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// resumeFrom continues the newest unfinished setup for the platform.
+func resumeFrom(st *store.Store, proc *setup.Procedure, say progress) error {
+	entries, aside, err := st.List()
+	for _, a := range aside {
+		say.say("%s", a)
+	}
+	if err != nil {
+		return err
+	}
+	entry, ok := store.Unfinished(entries, proc.BaseURL())
+	if !ok {
+		return badInput("--resume: no unfinished setup for %s in %s (hootwire sessions lists them)", proc.BaseURL(), st.Dir())
+	}
+	if err := proc.Resume(entry.Session); err != nil {
+		return err
+	}
+	s := entry.Session
+	if s.InstanceID != 0 {
+		say.say("resuming instance %d (%s), %s, from %s", s.InstanceID, s.Name, s.Stage, entry.Path)
+	} else {
+		say.say("resuming %s from %s: its create got no clear answer, so hootwire authorizes again and looks for the instance before creating one", s.Name, entry.Path)
+	}
+	return nil
+}
+
+// authorizeScripted gets the grant code without a terminal: the redirect
+// URL on stderr first, then the browser and the loopback listener (or, in
+// the sandbox with no browser named, an approval on the user's behalf).
+func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e Env, say progress) error {
+	a, err := proc.Authorize(ctx)
+	if err != nil {
+		return err
+	}
+	say.say("authorization URL: %s", a.URL())
+	if a.CanApprove() && e.Getenv("BROWSER") == "" {
+		if err := a.Approve(); err != nil {
+			return err
+		}
+		say.say("approved on the sandbox's consent page")
+		return nil
+	}
+	needs, err := a.NeedsListener()
+	if err != nil {
+		return badInput("%v", err)
+	}
+	if !needs {
+		return badInput("the callback URL %s is not on this machine, so hootwire cannot catch the code: open the URL above, approve, and run again with --code - and the URL the browser lands on (or its code) on standard input", a.CallbackURL())
+	}
+	l, err := a.Listen(ctx)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	say.say("waiting for the callback on %s (up to 10 minutes)", a.CallbackURL())
+	if o.noBrowser {
+		say.say("open the URL above in a browser and approve")
+	} else if err := (oauthflow.Opener{Getenv: e.Getenv}).Open(context.WithoutCancel(ctx), a.URL()); err != nil {
+		// The browser outlives hootwire, as it would for a user.
+		say.say("could not open a browser (%v): open the URL above yourself", err)
+	} else {
+		say.say("opened the browser")
+	}
+	return a.Wait(ctx, l)
+}
+
+// createScripted sends the create and says what came of it.
+func createScripted(ctx context.Context, proc *setup.Procedure, o options, e Env, say progress) error {
+	inst, err := proc.Create(ctx)
+	if errors.Is(err, setup.ErrNotSaved) {
+		// The instance exists but could not be saved. With --json its id
+		// and token go to stdout, the channel a script reads them from;
+		// otherwise the token stays off the screen (the stop note says how
+		// to read it back).
+		if o.jsonOut {
+			json.NewEncoder(e.Stdout).Encode(map[string]any{"id": inst.ID, "token": inst.Token, "base_url": proc.BaseURL()})
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if proc.Saves() {
+		say.say("created instance %d (%s); its id and token are saved in %s", inst.ID, inst.Name, proc.SavedTo())
+	} else {
+		say.say("created instance %d (%s) in the sandbox, which ends with this run", inst.ID, inst.Name)
+	}
+	return nil
+}
+
+// finishScripted prints the result.
+func finishScripted(proc *setup.Procedure, o options, e Env, say progress) error {
+	res := proc.Result()
+	if o.jsonOut {
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	say.say("done: instance %d is set up", res.ID)
+	return nil
+}

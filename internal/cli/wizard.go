@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"golang.org/x/term"
+
+	"hootwire/internal/plain"
+	"hootwire/internal/sandbox"
+	"hootwire/internal/setup"
+	"hootwire/oauthflow"
+	"hootwire/ui"
+)
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// needTerminal refuses to start an interactive front end without one.
+func needTerminal(e Env) bool {
+	if isTerminal(e.Stdin) && isTerminal(e.Stdout) && isTerminal(e.Stderr) {
+		return true
+	}
+	fmt.Fprintln(e.Stderr, "hootwire: the wizard needs a terminal (stdin, stdout and stderr), and this is not one.\n"+
+		"For scripts and CI, run: hootwire --non-interactive (see hootwire --help for its inputs).")
+	return false
+}
+
+// frontEnd is what the wizard and the plain prompts both need to start.
+type frontEnd struct {
+	cfg       ui.Config
+	closeLog  func() error
+	closeSelf func()
+}
+
+// startFrontEnd opens the store and the debug log and, for --sandbox,
+// starts the sandbox.
+func startFrontEnd(ctx context.Context, o options, e Env) (frontEnd, error) {
+	st, err := openStore(o, e.Getenv)
+	if err != nil {
+		return frontEnd{}, badInput("%v", err)
+	}
+	logger, closeLog, err := openDebugLog(o.debugLog)
+	if err != nil {
+		return frontEnd{}, err
+	}
+	opener := oauthflow.Opener{Getenv: e.Getenv}
+	cfg := ui.Config{
+		Context:   ctx,
+		Store:     st,
+		Resume:    o.resume,
+		API:       o.apiOptions(logger),
+		Prefill:   o.inputs(e.Getenv),
+		NoBrowser: o.noBrowser,
+		Color:     e.Getenv("NO_COLOR") == "" && e.Getenv("TERM") != "dumb",
+		Deps: ui.Deps{
+			// The browser outlives hootwire: closing the user's browser
+			// when the wizard ends would be rude.
+			Open: func(ctx context.Context, u string) error {
+				return opener.Open(context.WithoutCancel(ctx), u)
+			},
+			StartSandbox: func(ctx context.Context) (*sandbox.Server, error) {
+				return sandbox.Start(ctx, "", sandbox.Options{})
+			},
+		},
+	}
+	f := frontEnd{cfg: cfg, closeLog: closeLog, closeSelf: func() {}}
+	if o.sandbox {
+		srv, err := sandbox.Start(ctx, "", sandbox.Options{})
+		if err != nil {
+			closeLog()
+			return frontEnd{}, fmt.Errorf("start the sandbox: %w", err)
+		}
+		f.cfg.Sandbox = srv
+		f.closeSelf = func() { srv.Close() }
+	}
+	return f, nil
+}
+
+func (f frontEnd) close() {
+	f.closeSelf()
+	f.closeLog()
+}
+
+// runWizard runs the interactive wizard, drawn on stderr as gum does, and
+// prints the summary to stdout on exit so it stays in the scrollback.
+func runWizard(ctx context.Context, o options, e Env) int {
+	if !needTerminal(e) {
+		return setup.ExitUsage
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fe, err := startFrontEnd(ctx, o, e)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "hootwire: %v\n", err)
+		return setup.ExitStatus(ctx, err)
+	}
+	defer fe.close()
+	// lipgloss detected the colour profile while initialising (inside tmux
+	// by running `tmux info`); handing Bubble Tea that answer saves it a
+	// second detection, some 13 ms of the first frame inside tmux. The
+	// wizard runs only when stdout and stderr are both terminals, so the
+	// answer for stdout holds for stderr.
+	profile := lipgloss.Writer.Profile
+	// Bubble Tea draws on its frame ticker, the first frame included: at
+	// 120 frames a second (its most) the first screen and every keystroke's
+	// echo wait at most 8 ms instead of 17.
+	p := tea.NewProgram(ui.New(fe.cfg), tea.WithContext(ctx), tea.WithInput(e.Stdin), tea.WithOutput(e.Stderr),
+		tea.WithColorProfile(profile), tea.WithFPS(120))
+	final, runErr := p.Run()
+	m, _ := final.(ui.Model)
+	if runErr != nil && !errors.Is(runErr, tea.ErrInterrupted) && !errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() == nil {
+		fmt.Fprintf(e.Stderr, "hootwire: %v\n", runErr)
+		return setup.ExitFailure
+	}
+	return ended(ctx, o, e, m.Procedure(), m.Err())
+}
+
+// ended says how a wizard or plain run ended, and returns its exit status:
+// the summary on stdout when the setup is done; otherwise what is left at
+// the platform and how to go on, and the status of the failure on show
+// when the user quit (130 when there was none).
+func ended(ctx context.Context, o options, e Env, proc *setup.Procedure, lastErr error) int {
+	if proc != nil && proc.Done() {
+		fmt.Fprintln(e.Stdout, "hootwire: setup done.")
+		fmt.Fprintln(e.Stdout, ui.Summary(ui.NewStyles(false), proc.Result(), proc.NextCallCurl(), 1<<16))
+		return setup.ExitOK
+	}
+	if proc != nil {
+		if note := proc.StopNote(resumeCommand(o, proc.BaseURL())); note != "" {
+			fmt.Fprintf(e.Stderr, "hootwire: %s\n", note)
+		}
+	}
+	if lastErr != nil && ctx.Err() == nil {
+		return setup.ExitStatus(ctx, lastErr)
+	}
+	return setup.ExitInterrupted
+}
+
+// runPlain runs the plain prompts: the wizard's steps, line by line.
+func runPlain(ctx context.Context, o options, e Env) int {
+	if !needTerminal(e) {
+		return setup.ExitUsage
+	}
+	fe, err := startFrontEnd(ctx, o, e)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "hootwire: %v\n", err)
+		return setup.ExitStatus(ctx, err)
+	}
+	defer fe.close()
+	proc, lastErr := plainRun(ctx, fe.cfg, e)
+	return ended(ctx, o, e, proc, lastErr)
+}
+
+// plainRun is the plain prompts' walk, on the terminal's stderr as the
+// wizard's screens are; the summary goes to stdout.
+func plainRun(ctx context.Context, cfg ui.Config, e Env) (*setup.Procedure, error) {
+	return plain.Run(ctx, cfg, e.Stdin, e.Stderr)
+}

@@ -1,0 +1,431 @@
+// Package plain is the wizard as plain line-by-line prompts: the same steps
+// and the same procedure as the full-screen wizard, with no alternate
+// screen, no colour and no cursor movement, so that it reads well on a dumb
+// terminal and through a screen reader (what huh calls accessible mode).
+package plain
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/term"
+
+	"hootwire/internal/redact"
+	"hootwire/internal/setup"
+	"hootwire/internal/store"
+	"hootwire/ui"
+)
+
+// prompter reads answers line by line and writes everything else.
+type prompter struct {
+	ctx context.Context
+	in  *bufio.Reader
+	fd  int  // the terminal behind in, for reading a secret without echo
+	tty bool // in is a terminal
+	out io.Writer
+}
+
+// errQuit means the input ended (ctrl+d): the user left.
+var errQuit = errors.New("the input ended")
+
+func (p *prompter) say(format string, args ...any) {
+	fmt.Fprintf(p.out, format+"\n", args...)
+}
+
+// read reads one line; a secret is read without echo on a terminal. An
+// interrupt ends the read at once, and leaves the terminal as it was.
+func (p *prompter) read(secret bool) (string, error) {
+	type answer struct {
+		text string
+		err  error
+	}
+	var saved *term.State
+	if p.tty {
+		saved, _ = term.GetState(p.fd)
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		if secret && p.tty {
+			b, err := term.ReadPassword(p.fd)
+			fmt.Fprintln(p.out)
+			ch <- answer{string(b), err}
+			return
+		}
+		s, err := p.in.ReadString('\n')
+		if err == io.EOF && s != "" {
+			err = nil
+		}
+		ch <- answer{s, err}
+	}()
+	select {
+	case a := <-ch:
+		if a.err == io.EOF {
+			return "", errQuit
+		}
+		return strings.TrimSpace(a.text), a.err
+	case <-p.ctx.Done():
+		if saved != nil {
+			term.Restore(p.fd, saved)
+		}
+		fmt.Fprintln(p.out)
+		return "", p.ctx.Err()
+	}
+}
+
+// ask asks for one value until check accepts it; Enter alone keeps def.
+// A secret's value is never shown: the prompt only says whether one is set.
+func (p *prompter) ask(label, hint, def string, secret bool, check func(string) error) (string, error) {
+	prompt := label
+	if hint != "" {
+		prompt += " (" + hint + ")"
+	}
+	switch {
+	case def != "" && secret:
+		prompt += " [set; Enter keeps it]"
+	case def != "":
+		prompt += " [" + def + "]"
+	}
+	for {
+		fmt.Fprint(p.out, prompt+": ")
+		v, err := p.read(secret)
+		if err != nil {
+			return "", err
+		}
+		if v == "" {
+			v = def
+		}
+		if check == nil {
+			return v, nil
+		}
+		if err := check(v); err != nil {
+			p.say("  %s: %v. Try again.", label, err)
+			continue
+		}
+		return v, nil
+	}
+}
+
+// choose asks for one of options by number; Enter alone keeps def (1-based).
+func (p *prompter) choose(question string, options []string, def int) (int, error) {
+	p.say("%s", question)
+	for i, o := range options {
+		p.say("  %d. %s", i+1, o)
+	}
+	for {
+		fmt.Fprintf(p.out, "Choose 1 to %d [%d]: ", len(options), def)
+		v, err := p.read(false)
+		if err != nil {
+			return 0, err
+		}
+		if v == "" {
+			return def - 1, nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > len(options) {
+			p.say("  Type a number from 1 to %d.", len(options))
+			continue
+		}
+		return n - 1, nil
+	}
+}
+
+// run is one plain walk through the setup.
+type run struct {
+	p    *prompter
+	cfg  ui.Config
+	proc *setup.Procedure
+	in   setup.Inputs
+	// lastErr is the failure the user last saw: when they leave on it, the
+	// exit status says what kind it was.
+	lastErr error
+}
+
+// Run walks the user through the setup with prompts on out and answers
+// from in. It returns the setup (nil if none was started) and the failure
+// on show when the user left, if any.
+func Run(ctx context.Context, cfg ui.Config, in io.Reader, out io.Writer) (*setup.Procedure, error) {
+	p := &prompter{ctx: ctx, in: bufio.NewReader(in), out: out}
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.fd, p.tty = int(f.Fd()), true
+	}
+	r := &run{p: p, cfg: cfg, in: cfg.Prefill}
+	err := r.walk()
+	switch {
+	case err == nil:
+		return r.proc, nil
+	case errors.Is(err, errQuit), ctx.Err() != nil:
+		return r.proc, r.lastErr
+	}
+	return r.proc, err
+}
+
+func (r *run) header(s setup.Step) {
+	r.p.say("\nStep %d of %d: %s", int(s)+1, setup.Steps, s)
+}
+
+func (r *run) walk() error {
+	r.p.say("hootwire sets up a Hootsuite connector's webhook events in SAP Open Connectors, step by step.")
+	r.p.say("Answer each question and press Enter; Enter alone keeps the value in brackets. ctrl+c quits.")
+	target, err := r.target()
+	if err != nil {
+		return err
+	}
+	var saver setup.Saver
+	if r.cfg.Store != nil {
+		saver = r.cfg.Store
+	}
+	r.proc, err = setup.New(target, setup.Options{Saver: saver, API: r.cfg.API, Listen: r.cfg.Deps.Listen, NewState: r.cfg.Deps.NewState, Now: r.cfg.Now})
+	if err != nil {
+		return err
+	}
+	r.in = target.Demo(r.in)
+	if target.IsSandbox() {
+		r.p.say("This is the built-in SANDBOX: no account, no network; nothing is saved.")
+	}
+	if err := r.offerResume(); err != nil {
+		return err
+	}
+	for {
+		var err error
+		switch step := r.proc.Next(); step {
+		case setup.StepAccount:
+			err = r.account()
+		case setup.StepApp:
+			err = r.app()
+		case setup.StepInstance:
+			err = r.instance()
+		case setup.StepAuthorize:
+			err = r.authorize()
+		case setup.StepCreate:
+			err = r.create()
+		case setup.StepRegister:
+			err = r.register()
+		case setup.StepFinish:
+			err = r.finish()
+		case setup.StepDone:
+			r.p.say("\nDone: the instance is set up and its events are wired.")
+			return nil
+		default:
+			return fmt.Errorf("the procedure asked for step %v, which the prompts do not know", step)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// failed shows a failure and waits for Enter to try again.
+func (r *run) failed(err error, hint string) error {
+	r.lastErr = err
+	r.p.say("Error: %s", r.redactor().String(err.Error()))
+	if hint == "" {
+		hint = "Press Enter to try again, or ctrl+c to quit."
+	}
+	fmt.Fprint(r.p.out, hint+" ")
+	_, rerr := r.p.read(false)
+	return rerr
+}
+
+func (r *run) redactor() *redact.Redactor {
+	if r.proc == nil {
+		return nil
+	}
+	return r.proc.Redactor()
+}
+
+func (r *run) target() (setup.Target, error) {
+	r.header(setup.StepTarget)
+	options := []string{"Built-in sandbox: no account, no network"}
+	for _, h := range ui.PresetHosts {
+		label := h
+		if u, err := url.Parse(h); err == nil {
+			label = u.Host
+		}
+		options = append(options, label)
+	}
+	options[1] += " (the doc's host)"
+	options = append(options, "Another URL")
+	def := 2
+	if r.cfg.Sandbox != nil {
+		def = 1
+	} else if r.in.BaseURL != "" {
+		def = len(options)
+		for i, h := range ui.PresetHosts {
+			if t, err := setup.NewTarget(r.in.BaseURL); err == nil && t.BaseURL == h {
+				def = i + 2
+			}
+		}
+	}
+	for {
+		i, err := r.p.choose("Where is your Open Connectors tenant?", options, def)
+		if err != nil {
+			return setup.Target{}, err
+		}
+		switch {
+		case i == 0 && r.cfg.Sandbox != nil:
+			return setup.SandboxTarget(r.cfg.Sandbox), nil
+		case i == 0:
+			r.p.say("Starting the sandbox…")
+			srv, err := r.cfg.Deps.StartSandbox(r.p.ctx)
+			if err != nil {
+				r.p.say("Error: start the sandbox: %v", err)
+				continue
+			}
+			return setup.SandboxTarget(srv), nil
+		case i == len(options)-1:
+			raw, err := r.p.ask("Platform base URL", "ends in /elements/api-v2", r.in.BaseURL, false, setup.CheckBaseURL)
+			if err != nil {
+				return setup.Target{}, err
+			}
+			return setup.NewTarget(raw)
+		}
+		return setup.Target{BaseURL: ui.PresetHosts[i-1]}, nil
+	}
+}
+
+func (r *run) offerResume() error {
+	if r.cfg.Store == nil || !r.proc.Saves() {
+		return nil
+	}
+	entries, aside, err := r.cfg.Store.List()
+	for _, a := range aside {
+		r.p.say("%s", a)
+	}
+	if err != nil {
+		r.p.say("Saved setups could not be read: %v", err)
+		return nil
+	}
+	e, ok := store.Unfinished(entries, r.proc.BaseURL())
+	if !ok {
+		return nil
+	}
+	if !r.cfg.Resume {
+		r.p.say("An unfinished setup exists for this platform: %s, last saved %s.", e.Session.Describe(), e.Session.Updated.Local().Format("2006-01-02 15:04"))
+		fmt.Fprint(r.p.out, "Resume it? [Y/n]: ")
+		v, err := r.p.read(false)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(strings.ToLower(v), "n") {
+			return nil
+		}
+	}
+	if err := r.proc.Resume(e.Session); err != nil {
+		r.p.say("This saved setup cannot be resumed: %v. Starting a new one.", err)
+		return nil
+	}
+	r.p.say("Resuming %q, saved in %s.", e.Session.Name, e.Path)
+	return nil
+}
+
+func (r *run) account() error {
+	r.header(setup.StepAccount)
+	r.p.say("Your Open Connectors User and Organization secrets (your profile, Secrets), checked with one call.")
+	for {
+		user, err := r.p.ask("User secret", "OC_USER_SECRET; typing is not shown", r.in.UserSecret, true, setup.CheckSecret)
+		if err != nil {
+			return err
+		}
+		org, err := r.p.ask("Organization secret", "OC_ORG_SECRET; typing is not shown", r.in.OrgSecret, true, setup.CheckSecret)
+		if err != nil {
+			return err
+		}
+		r.in.UserSecret, r.in.OrgSecret = user, org
+		if err := r.proc.SetAccount(setup.Account{UserSecret: user, OrgSecret: org}); err != nil {
+			r.p.say("Error: %v", err)
+			continue
+		}
+		r.p.say("Checking the secrets with GET /instances…")
+		if err := r.proc.CheckAccount(r.p.ctx); err != nil {
+			if ferr := r.failed(err, "Press Enter to type the secrets again, or ctrl+c to quit."); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		r.lastErr = nil
+		r.p.say("Account checked: Open Connectors accepted the User and Organization secrets.")
+		return nil
+	}
+}
+
+func (r *run) app() error {
+	r.header(setup.StepApp)
+	id, callback := r.in.ClientID, r.in.CallbackURL
+	if r.proc.Resumed() {
+		saved := r.proc.Inputs().App()
+		id, callback = saved.ClientID, saved.CallbackURL
+		r.p.say("The resumed setup needs a fresh grant code: give the client secret again (it is never saved).")
+	}
+	if callback == "" {
+		callback = setup.DefaultCallbackURL
+	}
+	for {
+		var err error
+		app := setup.App{}
+		if app.ClientID, err = r.p.ask("REST API client id", "Hootsuite developer portal: My Apps, your app", id, false, setup.CheckRequired); err != nil {
+			return err
+		}
+		if app.ClientSecret, err = r.p.ask("REST API client secret", "same page; typing is not shown", r.in.ClientSecret, true, setup.CheckSecret); err != nil {
+			return err
+		}
+		r.p.say("The API callback URL must be registered on the Hootsuite app exactly as written here.")
+		if app.CallbackURL, err = r.p.ask("API callback URL", "", callback, false, setup.CheckCallbackURL); err != nil {
+			return err
+		}
+		r.in.ClientID, r.in.ClientSecret, r.in.CallbackURL = app.ClientID, app.ClientSecret, app.CallbackURL
+		if err := r.proc.SetApp(app); err != nil {
+			r.p.say("Error: %v", err)
+			continue
+		}
+		return nil
+	}
+}
+
+func (r *run) instance() error {
+	r.header(setup.StepInstance)
+	name := r.in.Name
+	if name == "" {
+		name = setup.DefaultName
+	}
+	for {
+		var err error
+		s := setup.InstanceSettings{}
+		if s.Name, err = r.p.ask("Instance name", "shown in Open Connectors", name, false, setup.CheckRequired); err != nil {
+			return err
+		}
+		tags, err := r.p.ask("Tags", "optional, separated by commas", strings.Join(r.in.Tags, ", "), false, nil)
+		if err != nil {
+			return err
+		}
+		s.Tags = strings.Split(tags, ",")
+		def := 1
+		if r.in.EventCallbackURL != "" {
+			def = 2
+		}
+		where, err := r.p.choose("Where should Open Connectors deliver the instance's events?", []string{
+			"the doc's choice: the Hootsuite webhook URL with the encoded id, set on the Finish step",
+			"my app's URL: Open Connectors posts the normalized events there",
+		}, def)
+		if err != nil {
+			return err
+		}
+		if where == 1 {
+			if s.EventCallbackURL, err = r.p.ask("Your app's event URL", "", r.in.EventCallbackURL, false, setup.CheckHTTPURL); err != nil {
+				return err
+			}
+		}
+		r.in.Name, r.in.Tags, r.in.EventCallbackURL = s.Name, s.Tags, s.EventCallbackURL
+		if err := r.proc.SetInstance(s); err != nil {
+			r.p.say("Error: %v", err)
+			continue
+		}
+		return nil
+	}
+}

@@ -1,0 +1,187 @@
+package plain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"hootwire/internal/redact"
+	"hootwire/internal/setup"
+)
+
+// authorize gets the grant code: the URL first, then the browser and the
+// listener, with a paste, an approval (in the sandbox) or another try
+// typed at the prompt in the meantime.
+func (r *run) authorize() error {
+	r.header(setup.StepAuthorize)
+	r.p.say("Approve access at Hootsuite; the grant code comes back to this machine.")
+	r.p.say("Getting the authorization URL from Open Connectors…")
+	a, err := r.proc.Authorize(r.p.ctx)
+	if err != nil {
+		return r.failed(err, "")
+	}
+	r.p.say("Authorization URL:\n%s", a.URL())
+	if redirect := a.RedirectURI(); redirect != "" {
+		r.p.say("Hootsuite will send the browser back to %s", redirect)
+	}
+	ctx, cancel := context.WithCancel(r.p.ctx)
+	defer cancel()
+	arrived := make(chan error, 1)
+	needs, err := a.NeedsListener()
+	if err != nil {
+		return r.failed(err, "Press Enter to try again, or ctrl+c to quit and correct the callback URL.")
+	}
+	if needs {
+		l, err := a.Listen(ctx)
+		if err != nil {
+			r.p.say("Error: %v", err)
+			r.p.say("hootwire cannot catch the code here: paste it instead.")
+		} else {
+			r.p.say("Waiting for Hootsuite to send the grant code to %s (up to 10 minutes).", a.CallbackURL())
+			go func() {
+				err := a.Wait(ctx, l)
+				if ctx.Err() != nil {
+					return
+				}
+				if err == nil {
+					r.p.say("\nThe grant code arrived. Press Enter to go on.")
+				} else {
+					r.p.say("\nError: %s", r.redactor().String(err.Error()))
+					r.p.say("Press Enter to authorize again.")
+				}
+				arrived <- err
+			}()
+		}
+	}
+	r.open(a.URL())
+	choices := "Once you have approved, press Enter. A browser on another machine? Paste the URL it lands on (or the code) and press Enter. Type o to open the browser again"
+	if a.CanApprove() {
+		choices += ", or a to approve on the sandbox's consent page from here"
+	}
+	r.p.say("%s.", choices)
+	for {
+		fmt.Fprint(r.p.out, "> ")
+		v, err := r.p.read(true)
+		if err != nil {
+			return err
+		}
+		select {
+		case err := <-arrived:
+			if err != nil {
+				r.lastErr = err
+				return nil // Next is Authorize again: a fresh URL
+			}
+		default:
+		}
+		switch {
+		case r.proc.Authorized():
+			r.lastErr = nil
+			return nil
+		case v == "o":
+			r.open(a.URL())
+		case v == "a" && a.CanApprove():
+			if err := a.Approve(); err != nil {
+				r.p.say("Error: %s", r.redactor().String(err.Error()))
+				continue
+			}
+			r.p.say("Approved on the sandbox's consent page.")
+		case v == "":
+			r.p.say("No code yet. Approve in the browser, or paste the URL it landed on.")
+		default:
+			if err := a.Paste(v); err != nil {
+				r.lastErr = err
+				r.p.say("Error: %v", err)
+				continue
+			}
+			r.p.say("Took the pasted code.")
+		}
+		if r.proc.Authorized() {
+			r.lastErr = nil
+			return nil
+		}
+	}
+}
+
+// open opens u in the browser, unless told not to, and says what came of it.
+func (r *run) open(u string) {
+	if r.cfg.NoBrowser {
+		r.p.say("Open the URL above in a browser.")
+		return
+	}
+	if err := r.cfg.Deps.Open(r.p.ctx, u); err != nil {
+		r.p.say("No browser could be opened here: open the URL above yourself.")
+		return
+	}
+	r.p.say("Opened it in your browser.")
+}
+
+func (r *run) create() error {
+	r.header(setup.StepCreate)
+	body, curl := r.proc.Preview()
+	r.p.say("The request hootwire will send (secrets masked):\n%s\n%s", curl, body)
+	fmt.Fprint(r.p.out, "Press Enter to create the instance with POST /instances. ")
+	if _, err := r.p.read(false); err != nil {
+		return err
+	}
+	r.p.say("Creating the instance…")
+	inst, err := r.proc.Create(r.p.ctx)
+	if inst == nil {
+		hint := ""
+		if errors.Is(err, setup.ErrNeedsAuthorization) {
+			hint = "The grant code cannot be used again: press Enter to authorize afresh."
+		}
+		return r.failed(err, hint)
+	}
+	r.p.say("Created instance %d (%s). Token: %s.", inst.ID, inst.Name, redact.Mask)
+	switch {
+	case err != nil:
+		r.lastErr = err
+		r.p.say("Error: %s", r.redactor().String(err.Error()))
+		r.p.say("hootwire could not save the id and token: note them now.")
+	case r.proc.Target().IsSandbox():
+		r.p.say("This is the built-in sandbox: nothing is saved, and the instance ends with hootwire.")
+	case r.proc.SavedTo() != "":
+		r.p.say("Keep the id and token: every later call about this instance needs them. hootwire saved them in %s.", r.proc.SavedTo())
+	}
+	fmt.Fprint(r.p.out, "Type r and press Enter to show the token once, or press Enter to go on. ")
+	v, rerr := r.p.read(false)
+	if rerr != nil {
+		return rerr
+	}
+	if v == "r" {
+		r.p.say("Token: %s", inst.Token)
+	}
+	return nil
+}
+
+func (r *run) register() error {
+	r.header(setup.StepRegister)
+	s := r.proc.Session()
+	r.p.say("Register the instance's webhook URL on your Hootsuite app.")
+	r.p.say("Instance id: %d\nBase64 id: %s\nWebhook URL:\n%s", s.InstanceID, r.proc.EncodedID(), r.proc.WebhookURL())
+	where := "Hootsuite developer account"
+	if page := r.proc.Target().AppPage(); page != "" {
+		where = "sandbox's Hootsuite app page, " + page
+	}
+	r.p.say("1. Open your %s: My Apps, your app, Edit.\n2. Paste the webhook URL into Webhook URL, and Save.\n3. Press Send ping webhook: Hootsuite should show status 200.", where)
+	fmt.Fprint(r.p.out, "4. Press Enter here when it is registered. ")
+	if _, err := r.p.read(false); err != nil {
+		return err
+	}
+	if err := r.proc.MarkRegistered(); err != nil {
+		return r.failed(err, "")
+	}
+	return nil
+}
+
+func (r *run) finish() error {
+	r.header(setup.StepFinish)
+	r.p.say("Updating event.notification.callback.url to %s, then reading it back…", r.proc.EventCallbackURL())
+	if _, err := r.proc.Finish(r.p.ctx); err != nil {
+		return r.failed(err, "")
+	}
+	r.lastErr = nil
+	r.p.say("Patched and confirmed.")
+	return nil
+}
+

@@ -1,0 +1,174 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"hootwire/api"
+	"hootwire/oauthflow"
+)
+
+// Authorization is one attempt at the doc's first two steps: the consent
+// page's URL, asked for with a fresh random state, and the one grant code
+// that comes back for it. The code may come from the loopback listener, a
+// paste or, in the sandbox, an approval made on the user's behalf; every
+// way checks the state, and the first code to arrive is the one kept.
+type Authorization struct {
+	p        *Procedure
+	url      string
+	state    string
+	callback string
+}
+
+// ErrReplaced means a newer authorization took this one's place; its code,
+// if one still comes, is not used.
+var ErrReplaced = errors.New("this authorization was replaced by a newer one")
+
+// Authorize gets the redirect URL (the doc's step 1) for a fresh state.
+func (p *Procedure) Authorize(ctx context.Context) (*Authorization, error) {
+	client, err := p.apiClient()
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	in, appSet := p.in, p.appSet
+	p.mu.Unlock()
+	if !appSet {
+		return nil, errors.New("authorize: the Hootsuite app's client id, client secret and callback URL are needed first")
+	}
+	newState := p.opts.NewState
+	if newState == nil {
+		newState = oauthflow.NewState
+	}
+	state, err := newState()
+	if err != nil {
+		return nil, fmt.Errorf("authorize: %w", err)
+	}
+	got, err := client.OAuthURL(ctx, api.OAuthURLRequest{
+		APIKey: in.ClientID, APISecret: in.ClientSecret, CallbackURL: in.CallbackURL, State: state,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := &Authorization{p: p, url: got.OAuthURL, state: state, callback: in.CallbackURL}
+	p.mu.Lock()
+	p.auth, p.code = a, ""
+	p.mu.Unlock()
+	return a, nil
+}
+
+// URL is the provider's consent page, from the platform.
+func (a *Authorization) URL() string { return a.url }
+
+// CallbackURL is where the provider sends the browser back to.
+func (a *Authorization) CallbackURL() string { return a.callback }
+
+// RedirectURI is the redirect_uri the consent page asks the provider for,
+// as the browser will read it; empty when the URL carries none.
+func (a *Authorization) RedirectURI() string {
+	u, err := url.Parse(a.url)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("redirect_uri")
+}
+
+// NeedsListener reports whether the redirect can be caught on this machine;
+// when not, the user pastes where the browser lands.
+func (a *Authorization) NeedsListener() (bool, error) {
+	return oauthflow.NeedsListener(a.callback)
+}
+
+// Listen starts the loopback listener on the callback URL; Wait then takes
+// the code it catches.
+func (a *Authorization) Listen(ctx context.Context) (Listener, error) {
+	if listen := a.p.opts.Listen; listen != nil {
+		return listen(ctx, a.callback, a.state)
+	}
+	l, err := oauthflow.Listen(ctx, a.callback, a.state, oauthflow.ListenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Wait waits for the listener's code (checked against the state by the
+// listener) and keeps it. It closes the listener.
+func (a *Authorization) Wait(ctx context.Context, l Listener) error {
+	defer l.Close()
+	code, err := l.Wait(ctx)
+	if err != nil {
+		return err
+	}
+	return a.accept(code)
+}
+
+// Paste takes what the user pasted instead: the code, or the whole address
+// the browser landed on, whose state must be this authorization's.
+func (a *Authorization) Paste(text string) error {
+	code, err := oauthflow.ParsePaste(text, a.state)
+	if err != nil {
+		return err
+	}
+	return a.accept(code)
+}
+
+// CanApprove reports whether Approve works: only in the built-in sandbox.
+func (a *Authorization) CanApprove() bool { return a.p.target.IsSandbox() }
+
+// Approve approves the consent page on the user's behalf, in the built-in
+// sandbox only, and reads the redirect as the listener would: the state
+// must be this authorization's, and a refusal is an error.
+func (a *Authorization) Approve() error {
+	if !a.CanApprove() {
+		return errors.New("approve: only the built-in sandbox can approve on your behalf; open the URL in a browser")
+	}
+	back, err := a.p.target.Sandbox.Approve(a.url)
+	if err != nil {
+		return fmt.Errorf("approve in the sandbox: %w", err)
+	}
+	code, err := oauthflow.ParsePaste(back.String(), a.state)
+	if err != nil {
+		return fmt.Errorf("approve in the sandbox: %w", err)
+	}
+	return a.accept(code)
+}
+
+// accept keeps the first code to arrive for the newest authorization.
+func (a *Authorization) accept(code string) error {
+	p := a.p
+	p.red.Add(code)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.auth != a {
+		return ErrReplaced
+	}
+	if p.code == "" {
+		p.code = code
+	}
+	return nil
+}
+
+// UseCode takes a grant code obtained elsewhere, or the address the browser
+// landed on there: its state belongs to that other authorization, so only
+// its shape and the provider's answer are checked.
+func (p *Procedure) UseCode(text string) error {
+	code, err := oauthflow.ParseForeign(text)
+	if err != nil {
+		return err
+	}
+	p.red.Add(code)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.auth, p.code = nil, code
+	return nil
+}
+
+// Authorized reports whether a grant code waits to be spent by Create.
+func (p *Procedure) Authorized() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.code != ""
+}

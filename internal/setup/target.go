@@ -1,0 +1,81 @@
+package setup
+
+import (
+	"net/url"
+
+	"hootwire/api"
+	"hootwire/internal/sandbox"
+)
+
+// Approver approves the consent page on the user's behalf and returns
+// where the provider sends the browser back to: the built-in sandbox can,
+// so a demo runs where no browser opens. A real provider cannot.
+type Approver interface {
+	Approve(authURL string) (*url.URL, error)
+}
+
+// Target is the platform a setup runs on: its base URL and, for the built-in
+// sandbox, the sandbox itself. Everything that differs in the sandbox (the
+// badge, the approve key, the demo credentials, nothing saved) follows from
+// the target, so it cannot outlive the choice of it.
+type Target struct {
+	BaseURL string   // normalized: ends in /elements/api-v2
+	Sandbox Approver // non-nil for the built-in sandbox
+	// Root is the sandbox's own address, for its Hootsuite app page.
+	Root string
+}
+
+// NewTarget is the platform at raw, a base URL as a user gives it.
+func NewTarget(raw string) (Target, error) {
+	base, err := api.NormalizeBaseURL(raw)
+	if err != nil {
+		return Target{}, err
+	}
+	return Target{BaseURL: base}, nil
+}
+
+// SandboxTarget is the built-in sandbox running at srv.
+func SandboxTarget(srv *sandbox.Server) Target {
+	return Target{BaseURL: srv.BaseURL, Sandbox: srv, Root: srv.URL}
+}
+
+// IsSandbox reports whether the target is the built-in sandbox.
+func (t Target) IsSandbox() bool { return t.Sandbox != nil }
+
+// AppPage is the sandbox's stand-in for the Hootsuite app settings page,
+// where the webhook URL is registered; empty for a real platform.
+func (t Target) AppPage() string {
+	if !t.IsSandbox() {
+		return ""
+	}
+	return t.Root + "/hootsuite/app"
+}
+
+// Demo fills the sandbox's demo credentials into the inputs left empty;
+// on a real platform it changes nothing.
+func (t Target) Demo(in Inputs) Inputs {
+	if !t.IsSandbox() {
+		return in
+	}
+	demo := DemoInputs()
+	set := func(v *string, demo string) {
+		if *v == "" {
+			*v = demo
+		}
+	}
+	set(&in.UserSecret, demo.UserSecret)
+	set(&in.OrgSecret, demo.OrgSecret)
+	set(&in.ClientID, demo.ClientID)
+	set(&in.ClientSecret, demo.ClientSecret)
+	return in
+}
+
+// DemoInputs are the sandbox's demo credentials, which a front end also
+// drops from its fields when the user turns from the sandbox to a real
+// platform.
+func DemoInputs() Inputs {
+	return Inputs{
+		UserSecret: sandbox.DemoUserSecret, OrgSecret: sandbox.DemoOrgSecret,
+		ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret,
+	}
+}

@@ -1,0 +1,396 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"hootwire/api"
+	"hootwire/internal/setup"
+	"hootwire/oauthflow"
+)
+
+// codeLifetime is how long Hootsuite's grant code, and so the wait, lasts.
+const codeLifetime = 10 * time.Minute
+
+// authorizePage is step 5: the redirect URL, the browser, the listener and
+// the paste field, racing for the grant code. The authorization itself
+// (its state, the code that wins) is the procedure's.
+type authorizePage struct {
+	common
+	proc  *setup.Procedure
+	width int
+	// attempt bumps on every new authorization, so that messages of an
+	// earlier one are dropped.
+	attempt int
+	auth    *setup.Authorization
+	// ctx lives as long as the attempt: cancelling it stops the listener.
+	ctx        context.Context
+	cancel     context.CancelFunc
+	requesting bool
+	listening  bool
+	deadline   time.Time
+	browser    string // what came of opening the browser
+	notice     string // a confirmation, until the next key
+	pasting    bool
+	paste      form
+	err        error
+	hint       string
+}
+
+// Messages of step 5, each tagged with its attempt.
+type (
+	authURLMsg struct {
+		attempt int
+		auth    *setup.Authorization
+		err     error
+	}
+	listenerMsg struct {
+		attempt  int
+		listener setup.Listener
+		err      error
+	}
+	browserMsg struct {
+		attempt int
+		err     error
+	}
+	codeMsg struct {
+		attempt int
+		err     error
+	}
+	tickMsg struct{ attempt int }
+)
+
+func newAuthorizePage(c common) authorizePage {
+	return authorizePage{common: c, paste: newPasteForm(c.styles)}
+}
+
+// newPasteForm is the paste field: masked, as the code is a secret until
+// it is spent.
+func newPasteForm(st Styles) form {
+	f := secretField(st, "Paste the grant code, or the whole URL the browser was sent to", "", "", nil)
+	f.input.Placeholder = "the code, or the URL with ?code=…"
+	f.input.CharLimit = 8192
+	return newForm(f)
+}
+
+func (a authorizePage) Title() string { return setup.StepAuthorize.String() }
+
+func (a authorizePage) Typing() bool { return a.pasting }
+
+func (a authorizePage) SetSize(w, _ int) page {
+	a.width = w
+	a.paste.setWidth(w)
+	return a
+}
+
+func (a authorizePage) Keys() []key.Binding {
+	k := a.keys
+	switch {
+	case a.requesting:
+		return nil
+	case a.pasting:
+		keys := []key.Binding{as(k.Next, "use this code")}
+		if a.listening {
+			keys = append(keys, as(k.Back, "close the paste field"))
+		}
+		return append(keys, a.paste.keys(k)...)
+	case a.auth == nil:
+		return []key.Binding{as(k.Next, "try again")}
+	}
+	var keys []key.Binding
+	if a.err != nil {
+		keys = append(keys, as(k.Next, "authorize again"))
+	}
+	keys = append(keys, k.Copy, k.Open, k.Paste)
+	if a.auth.CanApprove() {
+		keys = append(keys, k.Approve)
+	}
+	return keys
+}
+
+func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case showMsg:
+		a.proc = msg.proc
+		return a, a.start()
+	case hideMsg:
+		// Leaving the step stops the listener and drops what the attempt
+		// still sends.
+		if a.cancel != nil {
+			a.cancel()
+		}
+		a.attempt++
+		return a, nil
+	case authURLMsg:
+		if msg.attempt != a.attempt {
+			return a, nil
+		}
+		a.requesting = false
+		if msg.err != nil {
+			a.err, a.hint = msg.err, authHint(msg.err)
+			return a, nil
+		}
+		a.auth = msg.auth
+		a.deadline = a.now().Add(codeLifetime)
+		needs, err := a.auth.NeedsListener()
+		if err != nil {
+			a.err, a.hint = err, "Go back with esc to the Hootsuite app step and correct the callback URL."
+			return a, nil
+		}
+		if !needs {
+			// The callback is not on this machine: the user pastes what
+			// the browser lands on.
+			a.pasting = true
+			return a, tea.Batch(a.paste.setFocus(0), a.tick(), a.openBrowser())
+		}
+		return a, tea.Batch(a.listen(), a.tick())
+	case listenerMsg:
+		if msg.attempt != a.attempt {
+			if l := msg.listener; l != nil {
+				// Closing waits for the listener to stop: not in Update.
+				return a, func() tea.Msg { l.Close(); return nil }
+			}
+			return a, nil
+		}
+		if msg.err != nil {
+			a.err, a.hint = msg.err, "Press p to paste the code instead, or enter to try again. To use another callback URL, go back with esc to the Hootsuite app step (it must match the one registered on the app)."
+			return a, nil
+		}
+		a.listening = true
+		return a, tea.Batch(a.wait(msg.listener), a.openBrowser())
+	case browserMsg:
+		if msg.attempt != a.attempt || a.err != nil {
+			return a, nil
+		}
+		a.browser = "Opened in your browser: approve hootwire there."
+		if msg.err != nil {
+			a.browser = "No browser could be opened here: open the URL above yourself, or copy it with c."
+		}
+		return a, nil
+	case codeMsg:
+		if msg.attempt != a.attempt {
+			return a, nil
+		}
+		if msg.err != nil {
+			a.listening, a.browser, a.notice = false, "", ""
+			a.err, a.hint = msg.err, codeHint(msg.err)
+			return a, nil
+		}
+		return a, a.done()
+	case tickMsg:
+		if msg.attempt != a.attempt || a.auth == nil || a.err != nil {
+			return a, nil
+		}
+		return a, a.tick()
+	case tea.PasteMsg:
+		if a.pasting {
+			_, cmd := a.paste.update(msg, a.keys)
+			return a, cmd
+		}
+	case tea.KeyPressMsg:
+		a.notice = ""
+		if a.pasting {
+			return a.pasteKey(msg)
+		}
+		return a.key(msg)
+	}
+	return a, nil
+}
+
+func (a authorizePage) pasteKey(msg tea.KeyPressMsg) (page, tea.Cmd) {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.Next):
+		if err := a.auth.Paste(a.paste.value(0)); err != nil {
+			a.err, a.hint = err, "Paste the code, or the whole URL the browser was sent to, and press enter."
+			var denied *oauthflow.DeniedError
+			if errors.As(err, &denied) {
+				a.hint = "Press esc, then enter to authorize again."
+			}
+			return a, nil
+		}
+		return a, a.done()
+	case a.listening && key.Matches(msg, k.Back):
+		a.pasting, a.err = false, nil
+		return a, nil
+	}
+	_, cmd := a.paste.update(msg, k)
+	return a, cmd
+}
+
+func (a authorizePage) key(msg tea.KeyPressMsg) (page, tea.Cmd) {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.Next) && (a.err != nil || a.auth == nil):
+		return a, a.start()
+	case a.auth == nil:
+		return a, nil
+	case key.Matches(msg, k.Copy):
+		a.notice = "Copied the authorization URL to the clipboard."
+		return a, tea.SetClipboard(a.auth.URL())
+	case key.Matches(msg, k.Open):
+		// Asked for: --no-browser only stops the browser opening by itself.
+		return a, a.openNow()
+	case key.Matches(msg, k.Paste):
+		a.pasting, a.err = true, nil
+		return a, a.paste.setFocus(0)
+	case key.Matches(msg, k.Approve) && a.auth.CanApprove():
+		auth, attempt := a.auth, a.attempt
+		return a, func() tea.Msg { return codeMsg{attempt, auth.Approve()} }
+	}
+	return a, nil
+}
+
+// start begins a fresh attempt: a new state and redirect URL.
+func (a *authorizePage) start() tea.Cmd {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.attempt++
+	a.ctx, a.cancel = context.WithCancel(a.common.ctx)
+	a.auth, a.requesting, a.listening, a.pasting = nil, true, false, false
+	a.browser, a.notice, a.err, a.hint = "", "", nil, ""
+	a.paste = newPasteForm(a.styles)
+	a.paste.setWidth(a.width)
+	attempt, proc, ctx := a.attempt, a.proc, a.ctx
+	return func() tea.Msg {
+		auth, err := proc.Authorize(ctx)
+		return authURLMsg{attempt, auth, err}
+	}
+}
+
+// done ends the race: the first code won, the listener stops.
+func (a *authorizePage) done() tea.Cmd {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.pasting, a.listening = false, false
+	return next("")
+}
+
+func (a *authorizePage) listen() tea.Cmd {
+	attempt, auth, ctx := a.attempt, a.auth, a.ctx
+	return func() tea.Msg {
+		l, err := auth.Listen(ctx)
+		return listenerMsg{attempt, l, err}
+	}
+}
+
+func (a *authorizePage) wait(l setup.Listener) tea.Cmd {
+	attempt, auth, ctx := a.attempt, a.auth, a.ctx
+	return func() tea.Msg {
+		err := auth.Wait(ctx, l)
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return codeMsg{attempt, err}
+	}
+}
+
+// openBrowser opens the consent page by itself, unless --no-browser.
+func (a *authorizePage) openBrowser() tea.Cmd {
+	if a.cfg.NoBrowser {
+		a.browser = "Open the URL above in a browser, or copy it with c."
+		return nil
+	}
+	return a.openNow()
+}
+
+func (a *authorizePage) openNow() tea.Cmd {
+	attempt, open, u, ctx := a.attempt, a.cfg.Deps.Open, a.auth.URL(), a.common.ctx
+	return func() tea.Msg { return browserMsg{attempt, open(ctx, u)} }
+}
+
+func (a *authorizePage) tick() tea.Cmd {
+	attempt := a.attempt
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{attempt} })
+}
+
+func authHint(err error) string {
+	switch {
+	case api.StatusCode(err) == 401:
+		return "The secrets were refused: press esc until the Account step and correct them."
+	case api.IsNetwork(err):
+		return "Press enter to try again."
+	}
+	return "Press enter to try again, or esc to correct the Hootsuite app settings."
+}
+
+func codeHint(err error) string {
+	var denied *oauthflow.DeniedError
+	switch {
+	case errors.As(err, &denied):
+		return "Press enter to authorize again with a fresh URL, if you meant to allow it."
+	case errors.Is(err, oauthflow.ErrTimeout):
+		return "The grant code would have expired: press enter to authorize again."
+	case errors.Is(err, setup.ErrReplaced):
+		return "Press enter to authorize again."
+	}
+	return "Press enter to authorize again, or p to paste the code."
+}
+
+func (a authorizePage) View() pageView {
+	st := a.styles
+	w := max(10, a.width)
+	v := pageView{Purpose: "Approve access at Hootsuite; the grant code comes back to this machine.", Err: a.err}
+	if a.auth == nil {
+		if a.requesting {
+			v.Busy, v.Status = true, "Getting the authorization URL from Open Connectors…"
+		}
+		v.Body = prose(st.Muted, "hootwire asks Open Connectors for Hootsuite's authorization URL, with a fresh random state, then opens it in your browser.", w)
+		if a.err != nil {
+			v.Status = errorBox(st, a.proc, a.err, a.hint, w)
+		}
+		return v
+	}
+	var lines []string
+	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
+	add(st.Label.Render("Authorization URL"))
+	add(urlBlock(st.URL, a.auth.URL(), w))
+	if r := a.auth.RedirectURI(); r != "" {
+		add(prose(st.Muted, "Hootsuite will send the browser back to "+r, w))
+	}
+	add("")
+	if a.pasting {
+		body, cur := a.paste.view(st)
+		if cur != nil {
+			cur.Position.Y += len(lines)
+			v.Cursor = cur
+		}
+		add(body)
+	} else {
+		if a.browser != "" {
+			add(prose(st.Value, a.browser, w))
+		}
+		tip := "Browser on another machine? Press p and paste the URL it lands on."
+		if a.auth.CanApprove() {
+			tip += " No browser at all? Press a to approve on the sandbox's consent page from here."
+		}
+		add(prose(st.Muted, tip, w))
+	}
+	v.Body = strings.Join(lines, "\n")
+	left := max(0, a.deadline.Sub(a.now()).Round(time.Second))
+	switch {
+	case a.err != nil:
+		v.Status = errorBox(st, a.proc, a.err, a.hint, w)
+	case a.notice != "":
+		v.Status = prose(st.Success, a.notice, w)
+	case a.listening:
+		v.Spin = true
+		v.Status = fmt.Sprintf("Waiting for Hootsuite to send the grant code to %s (%s left)", a.auth.CallbackURL(), formatLeft(left))
+	case !a.pasting:
+		v.Spin = true
+		v.Status = "Starting the local listener…"
+	}
+	return v
+}
+
+func formatLeft(d time.Duration) string {
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}

@@ -184,4 +184,3 @@ func (r *run) finish() error {
 	r.p.say("Patched and confirmed.")
 	return nil
 }
-

@@ -74,6 +74,7 @@ func newAuthorizePage(c common) authorizePage {
 // it is spent.
 func newPasteForm(st Styles) form {
 	f := secretField(st, "Paste the grant code, or the whole URL the browser was sent to", "", "", nil)
+	f.questionIsHelp = false // a URL holds one
 	f.input.Placeholder = "the code, or the URL with ?code=…"
 	f.input.CharLimit = 8192
 	return newForm(f)
@@ -84,6 +85,7 @@ func (a authorizePage) Title() string { return setup.StepAuthorize.String() }
 func (a authorizePage) Typing() bool { return a.pasting }
 
 func (a authorizePage) SetSize(w, _ int) page {
+	a.paste.own()
 	a.width = w
 	a.paste.setWidth(w)
 	return a
@@ -115,6 +117,7 @@ func (a authorizePage) Keys() []key.Binding {
 }
 
 func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
+	a.paste.own()
 	switch msg := msg.(type) {
 	case showMsg:
 		a.proc = msg.proc
@@ -194,7 +197,6 @@ func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
 			return a, cmd
 		}
 	case tea.KeyPressMsg:
-		a.notice = ""
 		if a.pasting {
 			return a.pasteKey(msg)
 		}
@@ -236,11 +238,13 @@ func (a authorizePage) key(msg tea.KeyPressMsg) (page, tea.Cmd) {
 		return a, tea.SetClipboard(a.auth.URL())
 	case key.Matches(msg, k.Open):
 		// Asked for: --no-browser only stops the browser opening by itself.
+		a.notice = ""
 		return a, a.openNow()
 	case key.Matches(msg, k.Paste):
-		a.pasting, a.err = true, nil
+		a.pasting, a.err, a.notice = true, nil, ""
 		return a, a.paste.setFocus(0)
 	case key.Matches(msg, k.Approve) && a.auth.CanApprove():
+		a.notice = ""
 		auth, attempt := a.auth, a.attempt
 		return a, func() tea.Msg { return codeMsg{attempt, auth.Approve()} }
 	}
@@ -377,6 +381,8 @@ func (a authorizePage) View() pageView {
 	v.Body = strings.Join(lines, "\n")
 	left := max(0, a.deadline.Sub(a.now()).Round(time.Second))
 	switch {
+	case a.err != nil && a.notice != "":
+		v.Status = errorBox(st, a.proc, a.err, a.hint, w) + "\n" + prose(st.Success, a.notice, w)
 	case a.err != nil:
 		v.Status = errorBox(st, a.proc, a.err, a.hint, w)
 	case a.notice != "":

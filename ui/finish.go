@@ -71,16 +71,16 @@ func (r registerPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			r.notice = "No browser could be opened here: open " + msg.url + " yourself."
 		}
 	case tea.KeyPressMsg:
-		r.notice = ""
 		switch {
 		case key.Matches(msg, r.keys.Copy):
 			r.notice = "Copied the webhook URL to the clipboard."
 			return r, tea.SetClipboard(r.proc.WebhookURL())
 		case key.Matches(msg, r.keys.Open) && r.appPage() != "":
+			r.notice = ""
 			open, u, ctx := r.cfg.Deps.Open, r.appPage(), r.ctx
 			return r, func() tea.Msg { return appPageMsg{u, open(ctx, u)} }
 		case key.Matches(msg, r.keys.Next):
-			r.saving, r.err = true, nil
+			r.saving, r.err, r.notice = true, nil, ""
 			proc := r.proc
 			return r, func() tea.Msg { return registeredMsg{proc, proc.MarkRegistered()} }
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -17,6 +18,9 @@ type field struct {
 	check func(string) error
 	// secret fields are masked until the user shows them to check a typo.
 	secret, shown bool
+	// questionIsHelp: the value never holds a ?, so ? is the help key here
+	// rather than a character typed unseen (a secret; not a pasted URL).
+	questionIsHelp bool
 	// options make the field a choice; chosen is the one picked.
 	options []string
 	chosen  int
@@ -41,7 +45,7 @@ func textField(st Styles, label, hint, value string, check func(string) error) f
 
 func secretField(st Styles, label, hint, value string, check func(string) error) field {
 	f := textField(st, label, hint, value, check)
-	f.secret = true
+	f.secret, f.questionIsHelp = true, true
 	f.input.EchoMode = textinput.EchoPassword
 	f.input.EchoCharacter = '•'
 	return f
@@ -69,7 +73,11 @@ func newForm(fields ...field) form {
 	return f
 }
 
-func (f *form) value(i int) string { return strings.TrimSpace(f.fields[i].input.Value()) }
+// own gives the form fields of its own: a model is a value, and a copy
+// (the one the last frame was drawn from, say) must not change with it.
+func (f *form) own() { f.fields = slices.Clone(f.fields) }
+
+func (f form) value(i int) string { return strings.TrimSpace(f.fields[i].input.Value()) }
 
 func (f *form) focused() *field { return &f.fields[f.focus] }
 
@@ -161,9 +169,6 @@ func indexOf(list []int, v int) int {
 // keys are the form's own keys as it stands.
 func (f *form) keys(k KeyMap) []key.Binding {
 	var out []key.Binding
-	if len(f.visible()) > 1 {
-		out = append(out, k.NextField, k.PrevField)
-	}
 	fl := f.focused()
 	switch {
 	case fl.options != nil:
@@ -172,6 +177,9 @@ func (f *form) keys(k KeyMap) []key.Binding {
 		out = append(out, as(k.Show, "hide secret"))
 	case fl.secret:
 		out = append(out, k.Show)
+	}
+	if len(f.visible()) > 1 {
+		out = append(out, k.NextField, k.PrevField)
 	}
 	return out
 }
@@ -190,6 +198,10 @@ func (f *form) update(msg tea.Msg, k KeyMap) (handled bool, cmd tea.Cmd) {
 			return true, f.move(1)
 		case key.Matches(kp, k.PrevField) && len(f.visible()) > 1:
 			return true, f.move(-1)
+		case fl.questionIsHelp && kp.Text == "?":
+			// A secret never holds a ?, and this one would be typed unseen:
+			// it is the help key a user learned on the other steps.
+			return true, func() tea.Msg { return helpMsg{} }
 		case fl.secret && key.Matches(kp, k.Show):
 			fl.shown = !fl.shown
 			fl.input.EchoMode = textinput.EchoPassword
@@ -209,8 +221,12 @@ func (f *form) update(msg tea.Msg, k KeyMap) (handled bool, cmd tea.Cmd) {
 	if fl.options != nil {
 		return false, nil
 	}
-	switch msg.(type) {
-	case tea.KeyPressMsg, tea.PasteMsg:
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if !editsText(msg, fl.input.KeyMap) {
+			return false, nil
+		}
+	case tea.PasteMsg:
 	default:
 		return false, nil
 	}
@@ -221,6 +237,15 @@ func (f *form) update(msg tea.Msg, k KeyMap) (handled bool, cmd tea.Cmd) {
 		fl.touched = true
 	}
 	return true, c
+}
+
+// editsText reports whether a key is text, or one of the keys that edit
+// text or move in it; the field sees no other, so that a key the step does
+// not use does nothing at all.
+func editsText(kp tea.KeyPressMsg, km textinput.KeyMap) bool {
+	return kp.Text != "" || key.Matches(kp, km.CharacterForward, km.CharacterBackward, km.WordForward, km.WordBackward,
+		km.DeleteWordBackward, km.DeleteWordForward, km.DeleteAfterCursor, km.DeleteBeforeCursor,
+		km.DeleteCharacterBackward, km.DeleteCharacterForward, km.LineStart, km.LineEnd, km.Paste)
 }
 
 func (f *form) setWidth(w int) {

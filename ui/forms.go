@@ -24,7 +24,11 @@ type formStep struct {
 
 func (f formStep) Typing() bool { return f.form.typing() }
 
-func (f *formStep) setSize(w int) { f.width = w; f.form.setWidth(w) }
+func (f *formStep) setSize(w int) {
+	f.form.own()
+	f.width = w
+	f.form.setWidth(w)
+}
 
 // keys are enter, named for what it does, then the form's own.
 func (f formStep) keysWith(enter string) []key.Binding {
@@ -119,6 +123,7 @@ func (a accountPage) View() pageView {
 }
 
 func (a accountPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	a.form.own()
 	switch msg := msg.(type) {
 	case showMsg:
 		sandbox, demo := msg.proc.Target().IsSandbox(), setup.DemoInputs()
@@ -179,6 +184,7 @@ func (a appPage) View() pageView {
 }
 
 func (a appPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	a.form.own()
 	if msg, ok := msg.(showMsg); ok {
 		sandbox, demo := msg.proc.Target().IsSandbox(), setup.DemoInputs()
 		dropDemo(&a.form.fields[0], demo.ClientID, a.cfg.Prefill.ClientID, sandbox)
@@ -239,7 +245,7 @@ func (s instancePage) Title() string         { return setup.StepInstance.String(
 func (s instancePage) SetSize(w, _ int) page { s.setSize(w); return s }
 func (s instancePage) Keys() []key.Binding {
 	keys := s.keysWith("continue")
-	if len(keys) > 0 && s.form.focused().options == nil {
+	if len(keys) > 0 {
 		keys = append(keys, s.keys.Switch)
 	}
 	return keys
@@ -252,6 +258,7 @@ func (s instancePage) View() pageView {
 func (s instancePage) toApp() bool { return s.form.fields[fieldEvents].chosen == 1 }
 
 func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
+	s.form.own()
 	if msg, ok := msg.(showMsg); ok {
 		return s, s.show(msg.proc)
 	}

@@ -324,7 +324,7 @@ func (d *driver) shows(text string) {
 // says reports whether a screen shows text, wherever the layout broke its
 // lines: spaces, line breaks and the frame's margins are not compared.
 func says(screen, text string) bool {
-	return strings.Contains(flat(screen), flat(text))
+	return strings.Contains(flat(stable(screen)), flat(stable(text)))
 }
 
 // flat is text without colour and without any white space, so that text

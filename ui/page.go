@@ -66,10 +66,12 @@ type (
 	// targetMsg: the user chose the platform.
 	targetMsg struct{ target setup.Target }
 	// nextMsg: the step is done; the root shows the procedure's next step,
-	// with notice as its status until a key is pressed.
+	// with notice as its status while it shows.
 	nextMsg struct{ notice string }
 	// finishedMsg: the user has read the summary and leaves.
 	finishedMsg struct{}
+	// helpMsg: show or hide all keys.
+	helpMsg struct{}
 )
 
 func next(notice string) tea.Cmd {

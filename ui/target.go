@@ -186,6 +186,9 @@ func (t *targetPage) updateCustom(msg tea.Msg) tea.Cmd {
 	if !t.onCustom() {
 		return nil
 	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && !editsText(kp, t.custom.KeyMap) {
+		return nil
+	}
 	var cmd tea.Cmd
 	t.custom, cmd = t.custom.Update(msg)
 	t.problem = nil

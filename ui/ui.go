@@ -81,7 +81,7 @@ type Model struct {
 	height int
 
 	ticking bool   // a spinner tick is on its way
-	notice  string // the root's word to the user, until the next key
+	notice  string // the root's word to the user, while the step shows
 	alert   bool   // notice is a problem, not a confirmation
 
 	sessions []store.Entry // saved setups, read once at start
@@ -216,6 +216,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case finishedMsg:
 		m.ended = true
 		return tea.Quit
+	case helpMsg:
+		m.help.ShowAll = !m.help.ShowAll
+		return nil
 	case deletedMsg:
 		m.deleting = false
 		if msg.err != nil {
@@ -237,7 +240,7 @@ func (m *Model) toPage(msg tea.Msg) tea.Cmd {
 // goTo shows step s.
 func (m *Model) goTo(s setup.Step) tea.Cmd {
 	hide := m.toPage(hideMsg{})
-	m.step = s
+	m.step, m.notice = s, ""
 	m.help.ShowAll = false
 	m.vp.GotoTop()
 	return tea.Batch(hide, m.toPage(showMsg{m.proc}))
@@ -283,11 +286,12 @@ func (m *Model) next(notice string) tea.Cmd {
 	if m.step == setup.StepAccount && m.proc.Resumed() {
 		notice += " " + resumeNote(m.proc, s)
 	}
-	m.notice, m.alert = strings.TrimSpace(notice), false
 	if s == setup.StepDone {
 		s = setup.StepFinish
 	}
-	return m.goTo(s)
+	cmd := m.goTo(s)
+	m.notice, m.alert = strings.TrimSpace(notice), false
+	return cmd
 }
 
 // resumeNote says where a resumed setup goes on, and why.
@@ -323,7 +327,6 @@ func (m *Model) back() tea.Cmd {
 // shares, then the step's own.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
-	m.notice = ""
 	switch {
 	case m.ended:
 		return nil

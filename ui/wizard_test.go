@@ -38,8 +38,10 @@ func TestWizardScreens(t *testing.T) {
 	shot(stepFile(setup.StepFinish))
 }
 
+// stepFile names a step's screen in golden files and benchmarks.
 func stepFile(s setup.Step) string {
-	return fmt.Sprintf("%d_%s", int(s)+1, strings.ToLower(strings.Fields(s.String())[0]))
+	names := [...]string{"target", "account", "app", "instance", "authorize", "create", "register", "finish"}
+	return fmt.Sprintf("%d_%s", int(s)+1, names[s])
 }
 
 // TestTheSandboxWalkTakesNineKeys: with everything prefilled, one key a

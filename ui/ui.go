@@ -306,9 +306,17 @@ func resumeNote(p *setup.Procedure, s setup.Step) string {
 	return fmt.Sprintf("Resuming instance %d (%s).", sess.InstanceID, sess.Name)
 }
 
-// canGoBack reports whether esc goes to the previous step.
+// canGoBack reports whether esc goes to the previous step: from the
+// account step always (nothing was sent; a resumed setup stays saved), and
+// later until a create was sent.
 func (m Model) canGoBack() bool {
-	return m.step > setup.StepTarget && (m.proc == nil || m.proc.CanGoBack())
+	switch {
+	case m.step == setup.StepTarget:
+		return false
+	case m.step == setup.StepAccount, m.proc == nil:
+		return true
+	}
+	return m.proc.CanGoBack()
 }
 
 func (m *Model) back() tea.Cmd {

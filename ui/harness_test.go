@@ -342,7 +342,6 @@ func atStep(s setup.Step) func(Model) bool {
 var (
 	portPattern    = regexp.MustCompile(`127\.0\.0\.1:\d{5}`)
 	sessionPattern = regexp.MustCompile(`hootwire-session-[0-9a-f]{12}`)
-	statePattern   = regexp.MustCompile(`state=[A-Za-z0-9_-]+`)
 )
 
 // stable removes what differs between runs (the sandbox's port, the

@@ -100,7 +100,7 @@ func TestFieldsAreValidatedAsTyped(t *testing.T) {
 	d.walkTo(setup.StepApp)
 	d.press("tab", "tab", "ctrl+u")
 	d.typeText("http://example.com/cb")
-	if !says(d.screen(), "Hootsuite accepts https:// or http://localhost callback URLs only") {
+	if !says(d.screen(), "only https:// or http://localhost callback URLs are accepted by Hootsuite") {
 		t.Errorf("the callback URL's problem should show as it is typed:\n%s", d.screen())
 	}
 	d.press("enter")

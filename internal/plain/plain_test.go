@@ -97,7 +97,7 @@ func TestPlainAsksAgainForABadAnswer(t *testing.T) {
 	if err != nil || !proc.Done() {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Type a number from 1 to 7.", "API callback URL: Hootsuite accepts https:// or http://localhost callback URLs only. Try again.",
+	for _, want := range []string{"Type a number from 1 to 7.", "API callback URL: only https:// or http://localhost callback URLs are accepted by Hootsuite. Try again.",
 		"Your app's event URL: must be an http:// or https:// URL. Try again."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no %q:\n%s", want, out.String())

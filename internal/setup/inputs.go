@@ -161,5 +161,5 @@ func CheckCallbackURL(v string) error {
 	if oauthflow.IsLoopbackHost(u.Hostname()) {
 		return nil
 	}
-	return errors.New("Hootsuite accepts https:// or http://localhost callback URLs only")
+	return errors.New("only https:// or http://localhost callback URLs are accepted by Hootsuite")
 }

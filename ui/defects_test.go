@@ -469,3 +469,22 @@ func TestTheAccountRefusesAWrongSecret(t *testing.T) {
 	d.press("enter")
 	d.until("the app step", atStep(setup.StepApp))
 }
+
+// Switching events back to the doc's choice from the app URL field hides
+// the field, and the focus leaves it: nothing is typed into a field that
+// is not shown.
+func TestTheFocusLeavesAHiddenField(t *testing.T) {
+	e := newTestEnv(t)
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepInstance)
+	d.press("tab", "tab", "space", "tab")
+	d.shows("› Your app's event URL")
+	d.press("ctrl+t")
+	if says(d.screen(), "Your app's event URL") || !says(d.screen(), "› Where events go") {
+		t.Fatalf("the hidden field kept the focus:\n%s", d.screen())
+	}
+	d.typeText("x")
+	if v := d.m.pages[setup.StepInstance].(instancePage).form.value(fieldAppURL); v != "" {
+		t.Errorf("typed into the hidden field: %q", v)
+	}
+}

@@ -96,7 +96,12 @@ func (f *form) setFocus(i int) tea.Cmd {
 	if i < 0 || i >= len(f.fields) || f.fields[i].hidden {
 		return nil
 	}
-	f.fields[f.focus].input.Blur()
+	left := &f.fields[f.focus]
+	left.input.Blur()
+	if left.secret && left.shown {
+		// A secret shown to check a typo is hidden again once left.
+		left.shown, left.input.EchoMode = false, textinput.EchoPassword
+	}
 	f.focus = i
 	if f.fields[i].options != nil {
 		return nil

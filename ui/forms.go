@@ -265,8 +265,7 @@ func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
 	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.keys.Switch) {
 		ev := &s.form.fields[fieldEvents]
 		ev.chosen = 1 - ev.chosen
-		s.form.fields[fieldAppURL].hidden = !s.toApp()
-		return s, nil
+		return s, s.syncAppURL()
 	}
 	cmd := s.update(msg, func() tea.Cmd {
 		settings := setup.InstanceSettings{Name: s.form.value(fieldName), Tags: strings.Split(s.form.value(fieldTags), ",")}
@@ -279,6 +278,15 @@ func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		return next("")
 	})
+	return s, tea.Batch(cmd, s.syncAppURL())
+}
+
+// syncAppURL asks for the app's URL only when events go there; the focus
+// leaves the field when it goes.
+func (s *instancePage) syncAppURL() tea.Cmd {
 	s.form.fields[fieldAppURL].hidden = !s.toApp()
-	return s, cmd
+	if s.form.focus == fieldAppURL && !s.toApp() {
+		return s.form.setFocus(fieldEvents)
+	}
+	return nil
 }

@@ -596,7 +596,19 @@ func (m Model) helpKeys(v pageView) helpKeys {
 		common = append(common, k.PageUp, k.PageDown, k.Wheel)
 	}
 	common = append(common, m.helpKey(), k.Quit)
-	short := append(append([]key.Binding(nil), own...), m.helpKey(), k.Quit)
+	// The short line keeps, whatever the width: the step's first key, going
+	// back, all keys and quit; the step's other keys fill what room is left.
+	var short []key.Binding
+	if len(own) > 0 {
+		short = append(short, own[0])
+		rest := own[1:]
+		if n := len(rest); n > 0 && key.Matches(tea.KeyPressMsg{Code: tea.KeyEscape}, rest[n-1]) && !escTaken {
+			short = append(short, rest[n-1])
+			rest = rest[:n-1]
+		}
+		short = append(short, rest...)
+	}
+	short = append(short, m.helpKey(), k.Quit)
 	return helpKeys{short: short, full: [][]key.Binding{own, common}}
 }
 

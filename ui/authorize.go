@@ -109,11 +109,12 @@ func (a authorizePage) Keys() []key.Binding {
 	if a.err != nil {
 		keys = append(keys, as(k.Next, "authorize again"))
 	}
-	keys = append(keys, k.Copy, k.Open, k.Paste)
+	keys = append(keys, k.Copy, k.Paste)
 	if a.auth.CanApprove() {
 		keys = append(keys, k.Approve)
 	}
-	return keys
+	// The browser opened by itself: opening it again matters least.
+	return append(keys, k.Open)
 }
 
 func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {

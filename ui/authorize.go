@@ -109,10 +109,11 @@ func (a authorizePage) Keys() []key.Binding {
 	if a.err != nil {
 		keys = append(keys, as(k.Next, "authorize again"))
 	}
-	keys = append(keys, k.Copy, k.Paste)
 	if a.auth.CanApprove() {
+		// In the sandbox the demo's way on, where no browser opens.
 		keys = append(keys, k.Approve)
 	}
+	keys = append(keys, k.Copy, k.Paste)
 	// The browser opened by itself: opening it again matters least.
 	return append(keys, k.Open)
 }

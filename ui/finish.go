@@ -46,7 +46,8 @@ func (r registerPage) Keys() []key.Binding {
 	if r.saving {
 		return nil
 	}
-	keys := []key.Binding{r.enter(), r.copyKey()}
+	// Copying the webhook URL is what the step is for.
+	keys := []key.Binding{r.keys.Copy, r.enter()}
 	if r.appPage() != "" {
 		keys = append(keys, r.openKey())
 	}

@@ -528,7 +528,11 @@ func (m Model) status(v pageView, w int) string {
 	case m.dialog == deleteDialog && m.deleteErr != nil:
 		return errorBox(st, m.proc, m.deleteErr, "The instance is still there. Press y to try again, n to keep it, or ctrl+c to quit and keep it.", w)
 	case m.dialog == deleteDialog:
-		return prose(st.Error, fmt.Sprintf("Delete instance %d at Open Connectors? This cannot be undone. (y: delete it and quit · n: keep it)", m.proc.Session().InstanceID), w)
+		where := "at Open Connectors"
+		if m.proc.Target().IsSandbox() {
+			where = "in the sandbox"
+		}
+		return prose(st.Error, fmt.Sprintf("Delete instance %d %s? This cannot be undone. (y: delete it and quit · n: keep it)", m.proc.Session().InstanceID, where), w)
 	case m.offer != nil:
 		return prose(st.Notice, offerText(m.offer.Session), w)
 	case v.Status != "" && (v.Busy || v.Spin):

@@ -119,6 +119,9 @@ func TestHowAWizardRunEnds(t *testing.T) {
 			if c.stdout != "" && !strings.Contains(stdout.String(), c.stdout) || c.stdout == "" && stdout.Len() > 0 {
 				t.Errorf("stdout %q, want %q", stdout.String(), c.stdout)
 			}
+			if strings.ContainsRune(stdout.String()+stderr.String(), '\x1b') {
+				t.Errorf("an escape sequence in what a run prints at its end:\n%q", stdout.String())
+			}
 			if c.stderr != "" && !strings.Contains(stderr.String(), c.stderr) {
 				t.Errorf("stderr %q lacks %q", stderr.String(), c.stderr)
 			}

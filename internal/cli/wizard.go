@@ -130,7 +130,9 @@ func runWizard(ctx context.Context, o options, e Env) int {
 func ended(ctx context.Context, o options, e Env, proc *setup.Procedure, lastErr error) int {
 	if proc != nil && proc.Done() {
 		fmt.Fprintln(e.Stdout, "hootwire: setup done.")
-		fmt.Fprintln(e.Stdout, ui.Summary(ui.NewStyles(false), proc.Result(), proc.NextCallCurl(), 1<<16))
+		// Plain text: stdout may be a file or a pipe, and the zero Styles
+		// add no escape sequence at all.
+		fmt.Fprintln(e.Stdout, ui.Summary(ui.Styles{}, proc.Result(), proc.NextCallCurl(), 1<<16))
 		return setup.ExitOK
 	}
 	if proc != nil {

@@ -423,6 +423,11 @@ func TestTheAccountCheckSaysSoAndSecretsCanBeShown(t *testing.T) {
 	if strings.Contains(d.screen(), sandbox.DemoUserSecret) {
 		t.Error("ctrl+r should hide it again")
 	}
+	d.press("ctrl+r", "tab")
+	if strings.Contains(d.screen(), sandbox.DemoUserSecret) {
+		t.Error("a shown secret should hide again when the focus leaves it")
+	}
+	d.press("shift+tab")
 	d.press("enter")
 	d.until("the app step", atStep(setup.StepApp))
 	if !says(d.screen(), "Account checked: Open Connectors accepted the User and Organization secrets.") {

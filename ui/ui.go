@@ -654,6 +654,24 @@ func (m *Model) sync() {
 	}
 }
 
+// visible is the part of body the window shows: height lines from line
+// top on, blank lines below a short body so the help stays at the bottom.
+// (The viewport keeps the offset; its own View would measure and pad every
+// line, the most costly part of a frame, for text already laid out.)
+func visible(body string, top, height int) string {
+	lines := strings.Split(body, "\n")
+	top = min(max(0, top), len(lines))
+	lines = lines[top:min(len(lines), top+height)]
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// indent is the frame's left margin: one column, as every line is laid out
+// for the window's width less two.
+func indent(s string) string { return " " + strings.ReplaceAll(s, "\n", "\n ") }
+
 // View draws the step on show.
 func (m Model) View() tea.View {
 	var view tea.View
@@ -664,7 +682,7 @@ func (m Model) View() tea.View {
 	}
 	st := m.c.styles
 	if m.width < MinWidth || m.height < MinHeight {
-		view.SetContent(st.Frame.Render(prose(st.Value, fmt.Sprintf(
+		view.SetContent(indent(prose(st.Value, fmt.Sprintf(
 			"hootwire needs a window of at least %dx%d; this one is %dx%d. Make it wider or taller to go on (ctrl+c quits).",
 			MinWidth, MinHeight, m.width, m.height), max(10, m.width-2))))
 		return view
@@ -673,7 +691,7 @@ func (m Model) View() tea.View {
 	f := m.frame(v)
 	vp := m.vp
 	vp.SetHeight(f.bodyHeight)
-	parts := []string{f.header, "", vp.View()}
+	parts := []string{f.header, "", visible(v.Body, vp.YOffset(), f.bodyHeight)}
 	if f.scroll {
 		// The mouse is only taken while there is something to scroll, so
 		// that text can be selected as usual the rest of the time.
@@ -685,7 +703,7 @@ func (m Model) View() tea.View {
 		parts = append(parts, f.status, "")
 	}
 	parts = append(parts, f.help)
-	view.SetContent(st.Frame.Render(strings.Join(parts, "\n")))
+	view.SetContent(indent(strings.Join(parts, "\n")))
 	if c := v.Cursor; c != nil && m.dialog == noDialog && m.offer == nil {
 		y := c.Position.Y - vp.YOffset()
 		if y >= 0 && y < f.bodyHeight {

@@ -6,6 +6,7 @@ package sandboxtest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"testing"
 
@@ -36,15 +37,41 @@ func CallbackURL(t testing.TB) string {
 	return fmt.Sprintf("http://localhost:%d/callback", FreePort(t))
 }
 
-// FreePort is a loopback port that was free a moment ago.
+// FreePort is a loopback port that was free a moment ago, on 127.0.0.1
+// and on [::1] (where the machine has IPv6), as a listener for localhost
+// binds both.
+//
+// It is taken below the kernel's ephemeral range (32768 and up on Linux),
+// from which every port 0 bind and every outgoing connection of the machine
+// draws: a port from there could be handed to another process between this
+// check and the test's own listen, and on a busy machine running other tests
+// it was.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		if portFree(port) {
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("find a free port: 200 ports between 20000 and 32000 were all in use")
+	return 0
+}
+
+func portFree(port int) bool {
+	v4, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return false
+	}
+	defer v4.Close()
+	if v6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", port)); err == nil {
+		v6.Close()
+	} else if ln, probe := net.Listen("tcp", "[::1]:0"); probe == nil {
+		// The machine has IPv6 and the port is taken there.
+		ln.Close()
+		return false
+	}
+	return true
 }
 
 // FaultSays is what hootwire's error message says about each fault of

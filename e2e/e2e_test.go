@@ -4,19 +4,21 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
-
-	"hootwire/internal/sandbox"
-	"hootwire/internal/sandbox/sandboxtest"
 )
 
 // binary is the hootwire built for these tests; missing names the tools
@@ -27,11 +29,15 @@ var binary, missing string
 func needTools(t *testing.T) {
 	t.Helper()
 	if missing != "" {
-		t.Skipf("the end-to-end tests need %s, which is not installed (bash .ci/run installs it)", missing)
+		t.Skipf("the end-to-end tests need tmux and Chromium; not installed here: %s (bash .ci/run installs them)", missing)
 	}
 }
 
 func TestMain(m *testing.M) {
+	// The test binary doubles as a minimal browser for fake_test.go.
+	if os.Getenv(fetchEnv) != "" {
+		os.Exit(fetchMain(os.Args[1:]))
+	}
 	code := func() int {
 		var lacking []string
 		for _, tool := range []string{"tmux", "chromium"} {
@@ -60,91 +66,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// term is one tmux server on a private socket with one 100x30 pane.
-type term struct {
-	t      *testing.T
-	socket string
-	shots  []string // every capture, saved when the test fails
+// creds are what a user types on the Account and Hootsuite app steps.
+type creds struct {
+	user, org, clientID, clientSecret string
 }
-
-func newTerm(t *testing.T, env []string, command string) *term {
-	t.Helper()
-	// The socket lives in a directory of the test's own, removed at the end:
-	// kill-server leaves the socket file behind.
-	dir, err := os.MkdirTemp("", "hootwire-e2e-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := &term{t: t, socket: filepath.Join(dir, "tmux")}
-	args := []string{"-S", tm.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30"}
-	for _, e := range env {
-		args = append(args, "-e", e)
-	}
-	args = append(args, command+"; echo HOOTWIRE-EXIT=$?; sleep 600")
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v %s", err, out)
-	}
-	tm.tmux("set", "-s", "set-clipboard", "on")
-	tm.tmux("set", "-g", "window-size", "manual")
-	t.Cleanup(func() {
-		if t.Failed() {
-			path := filepath.Join(os.TempDir(), strings.ReplaceAll(t.Name(), "/", "_")+".screens.txt")
-			os.WriteFile(path, []byte(strings.Join(tm.shots, "\n-----\n")), 0o600)
-			t.Logf("screen captures saved in %s; the last one:\n%s", path, tm.last())
-		}
-		exec.Command("tmux", "-S", tm.socket, "kill-server").Run()
-		os.RemoveAll(dir)
-	})
-	return tm
-}
-
-func (tm *term) tmux(args ...string) string {
-	tm.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-S", tm.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		tm.t.Fatalf("tmux %v: %v %s", args, err, out)
-	}
-	return string(out)
-}
-
-func (tm *term) capture() string {
-	s := tm.tmux("capture-pane", "-p")
-	tm.shots = append(tm.shots, s)
-	return s
-}
-
-func (tm *term) last() string {
-	if len(tm.shots) == 0 {
-		return ""
-	}
-	return tm.shots[len(tm.shots)-1]
-}
-
-// waitFor polls the screen until it shows text, with a deadline.
-func (tm *term) waitFor(text string) string {
-	tm.t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
-	for {
-		s := tm.capture()
-		if strings.Contains(s, text) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("the screen never showed %q", text)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// keys sends key names (Enter, Escape, C-c); typeText sends literal text.
-func (tm *term) keys(keys ...string) { tm.tmux(append([]string{"send-keys"}, keys...)...) }
-func (tm *term) typeText(s string)   { tm.tmux("send-keys", "-l", s) }
 
 // sandboxProcess runs `hootwire sandbox` in its own process.
 type sandboxProcess struct {
 	t    *testing.T
-	base string
-	root string
+	base string // the platform base URL, .../elements/api-v2
+	root string // scheme and host, where the admin endpoints are
+	demo creds  // as the sandbox prints them
 }
 
 func startSandbox(t *testing.T) *sandboxProcess {
@@ -159,19 +91,52 @@ func startSandbox(t *testing.T) *sandboxProcess {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); cmd.Wait() })
-	re := regexp.MustCompile(`Base URL\s+(http://\S+)`)
+	sb := &sandboxProcess{t: t}
+	fields := map[string]*string{
+		"Base URL":                &sb.base,
+		"User secret":             &sb.demo.user,
+		"Organization secret":     &sb.demo.org,
+		"Hootsuite client id":     &sb.demo.clientID,
+		"Hootsuite client secret": &sb.demo.clientSecret,
+	}
+	line := regexp.MustCompile(`^\s+(\S.*?)\s{2,}(\S+)$`)
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			return &sandboxProcess{t: t, base: m[1], root: strings.TrimSuffix(m[1], "/elements/api-v2")}
+		if m := line.FindStringSubmatch(sc.Text()); m != nil && fields[m[1]] != nil {
+			*fields[m[1]] = m[2]
+		}
+		if strings.Contains(sc.Text(), "Press ctrl+c to stop.") {
+			break
 		}
 	}
-	t.Fatal("the sandbox printed no base URL")
-	return nil
+	go io.Copy(io.Discard, out)
+	for name, v := range fields {
+		if *v == "" {
+			t.Fatalf("the sandbox did not print its %s", name)
+		}
+	}
+	sb.root = strings.TrimSuffix(sb.base, "/elements/api-v2")
+	return sb
+}
+
+// admin calls the sandbox's admin endpoints (/_sandbox/...).
+func (s *sandboxProcess) admin(method, path, body string) []byte {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.root+path, strings.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		s.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	return data
 }
 
 type instance struct {
@@ -181,249 +146,371 @@ type instance struct {
 }
 
 func (s *sandboxProcess) instances() []instance {
-	resp, err := http.Get(s.root + "/_sandbox/instances")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	s.t.Helper()
 	var out []instance
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := json.Unmarshal(s.admin("GET", "/_sandbox/instances", ""), &out); err != nil {
 		s.t.Fatal(err)
 	}
 	return out
 }
 
-// chromium is the BROWSER command: a real headless Chromium that loads the
-// consent page, where the fragment makes the page press Allow or Deny.
-func chromium(t *testing.T, fragment string) string {
-	profile := scratchDir(t)
-	return "chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --user-data-dir=" + profile + " %s#" + fragment
+// consent answers the sandbox's consent page for the authorization URL, as
+// a user on another machine would, and returns where the browser is sent.
+func (s *sandboxProcess) consent(authURL, decision string) string {
+	s.t.Helper()
+	u, err := url.Parse(authURL)
+	if err != nil || u.Query().Get("state") == "" {
+		s.t.Fatalf("not an authorization URL: %q", authURL)
+	}
+	form := url.Values{"decision": {decision}}
+	for _, k := range []string{"client_id", "redirect_uri", "state", "scope"} {
+		form.Set(k, u.Query().Get(k))
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(s.root+"/hootsuite/oauth2/consent", form)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	landed := resp.Header.Get("Location")
+	if landed == "" {
+		s.t.Fatalf("the consent page (%s) sent the browser nowhere", resp.Status)
+	}
+	return landed
 }
 
-// scratchDir is a browser profile directory. Chromium's helper processes
-// may still be writing to it as the test ends, so its removal is best effort
-// (t.TempDir would fail the test for it).
-func scratchDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "hootwire-e2e-profile-")
+// freeCallbackURL is a callback URL on a loopback port free a moment ago.
+// Never hootwire's default 4668: another program on the machine may hold it.
+func freeCallbackURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer ln.Close()
+	return fmt.Sprintf("http://localhost:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+}
+
+// chromiumFlags run Chromium headless, quietly, on a profile of its own.
+const chromiumFlags = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+
+// chromium is a BROWSER command: a script that runs a real headless
+// Chromium on the URL, with fragments[n] for its n-th launch (the last one
+// repeats). On the sandbox's consent page the fragment presses Allow
+// (sandbox-allow) or Deny (sandbox-deny). hootwire leaves the browser it
+// opened running, as a user would want; the test ends its own browsers, by
+// the process group each launch leads (hootwire starts it in a session of
+// its own).
+func chromium(t *testing.T, fragments ...string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "hootwire-e2e-browser-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := filepath.Join(dir, "pids")
+	var cases strings.Builder
+	for i, f := range fragments {
+		pattern := strconv.Itoa(i + 1)
+		if i == len(fragments)-1 {
+			pattern = "*"
+		}
+		fmt.Fprintf(&cases, "%s) frag=%s ;;\n", pattern, f)
+	}
+	// Each launch gets its own profile: a second Chromium on a profile in
+	// use hands its URL to the first and exits.
+	script := fmt.Sprintf("#!/bin/sh\necho $$ >> %[1]s\nn=$(wc -l < %[1]s)\ncase $n in\n%[2]sesac\nexec chromium %[3]s --user-data-dir=%[4]s/profile-$n \"$1#$frag\"\n",
+		shellQuote(pids), cases.String(), chromiumFlags, shellQuote(dir))
+	path := filepath.Join(dir, "browser.sh")
+	if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		// hootwire leaves the browser it opened running, as a user would
-		// want; the test's own browsers end with the test.
-		exec.Command("pkill", "-f", "--", "--user-data-dir="+dir).Run()
+		data, _ := os.ReadFile(pids)
+		for _, f := range strings.Fields(string(data)) {
+			if pid, err := strconv.Atoi(f); err == nil && pid > 1 {
+				stopGroup(pid)
+			}
+		}
+		// Chromium's helpers may still be writing to the profile for a
+		// moment: its removal is best effort (t.TempDir would fail the test).
 		for i := 0; i < 20 && os.RemoveAll(dir) != nil; i++ {
 			time.Sleep(100 * time.Millisecond)
 		}
 	})
-	return dir
+	return path
 }
 
-// baseEnv is the environment of a wizard run: no inputs, only where to save.
+// stopGroup ends the process group pgid: SIGTERM, then SIGKILL if it lingers.
+func stopGroup(pgid int) {
+	if syscall.Kill(-pgid, syscall.SIGTERM) != nil {
+		return
+	}
+	for i := 0; i < 50; i++ {
+		time.Sleep(100 * time.Millisecond)
+		if errors.Is(syscall.Kill(-pgid, 0), syscall.ESRCH) {
+			return
+		}
+	}
+	syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+// baseEnv is the environment of a wizard run: no inputs, only where to
+// save, and the browser when there is one. tmux sets TERM itself.
 func baseEnv(t *testing.T, browser string) []string {
-	env := []string{"HOOTWIRE_CONFIG_DIR=" + t.TempDir(), "TERM=xterm-256color"}
+	env := []string{"HOOTWIRE_CONFIG_DIR=" + t.TempDir()}
 	if browser != "" {
 		env = append(env, "BROWSER="+browser)
 	}
 	return env
 }
 
-// typeInputs walks the first four screens, typing every input.
-func typeInputs(tm *term, base, callback string) {
-	tm.waitFor("Step 1 of 8: Target")
+// typeInputs walks the first four screens of a wizard started without
+// --sandbox, typing every input as a user does: Another URL… on the Target
+// step, then each value followed by enter, which moves on to the next field
+// needing input, or submits the step once every field is valid.
+func typeInputs(tm *term, base, callback string, c creds) {
+	tm.t.Helper()
+	tm.waitFor("Step 1 of 8: Target", "› api.openconnectors.us2.ext.hana.ondemand.com")
 	tm.keys("Up", "Up") // from the doc's host, past the sandbox, round to Another URL…
-	tm.waitFor("> ")
+	tm.waitFor("› Another URL…")
 	tm.typeText(base)
+	tm.waitFor("> " + base)
 	tm.keys("Enter")
-	tm.waitFor("Step 2 of 8: Account")
-	tm.typeText(sandbox.DemoUserSecret)
-	tm.keys("Tab")
-	tm.typeText(sandbox.DemoOrgSecret)
+
+	tm.waitFor("Step 2 of 8: Account", "› User secret")
+	tm.typeText(c.user)
 	tm.keys("Enter")
-	tm.waitFor("Step 3 of 8: Hootsuite app")
-	tm.typeText(sandbox.DemoClientID)
-	tm.keys("Tab")
-	tm.typeText(sandbox.DemoClientSecret)
-	tm.keys("Tab", "C-u")
+	screen := tm.waitFor("› Organization secret")
+	tm.typeText(c.org)
+	tm.keys("Enter")
+	next := tm.waitFor("Step 3 of 8: Hootsuite app", "Account checked:")
+	if strings.Contains(screen+next, c.user) || strings.Contains(screen+next, c.org) {
+		tm.t.Errorf("a secret typed on the Account step is on the screen:\n%s\n%s", screen, next)
+	}
+
+	tm.typeText(c.clientID)
+	tm.keys("Enter")
+	tm.waitFor("› REST API client secret", "> "+c.clientID)
+	tm.typeText(c.clientSecret)
+	tm.keys("Tab") // the callback URL has a default: enter would submit the step
+	tm.waitFor("› API callback URL")
+	tm.keys("C-u")
 	tm.typeText(callback)
+	screen = tm.waitFor("> " + callback)
+	if strings.Contains(screen, c.clientSecret) {
+		tm.t.Errorf("the client secret is on the screen:\n%s", screen)
+	}
 	tm.keys("Enter")
-	tm.waitFor("Step 4 of 8: Instance")
+
+	tm.waitFor("Step 4 of 8: Instance", "› Instance name")
 	tm.keys("C-u")
 	tm.typeText("E2E instance")
-	tm.keys("Enter")
+	tm.keys("Tab")
+	tm.waitFor("› Tags")
 	tm.typeText("e2e")
-	tm.keys("Enter", "Enter")
-	tm.waitFor("Step 5 of 8: Authorize")
+	tm.waitFor("> e2e")
+	tm.keys("Enter")
+	// No wait here: a browser that approves at once may take the wizard
+	// past the Authorize step before a capture could see it.
 }
 
-func finishFromCreate(tm *term) string {
+// copyAuthURL presses c on the Authorize step and returns what reached
+// tmux's buffer through OSC 52.
+func copyAuthURL(tm *term) string {
+	tm.t.Helper()
+	tm.waitFor("Authorization URL", "Waiting for Hootsuite to send the grant code to")
+	tm.keys("c")
+	tm.waitFor("Copied the authorization URL to the clipboard.")
+	return tm.clipboard()
+}
+
+// approveByPaste copies the authorization URL with the copy key, approves
+// it elsewhere as on another machine, and pastes the URL the browser would
+// have landed on.
+func approveByPaste(tm *term, sb *sandboxProcess) {
+	tm.t.Helper()
+	landed := sb.consent(copyAuthURL(tm), "allow")
+	tm.keys("p")
+	tm.waitFor("Paste the grant code, or the whole URL the browser was sent to", "enter use this code")
+	tm.typeText(landed)
+	// Once the field has drawn what was typed, it shows only bullets.
+	screen := tm.waitFor(strings.Repeat("•", 40))
+	landedURL, _ := url.Parse(landed)
+	if code := landedURL.Query().Get("code"); code == "" || strings.Contains(screen, code) || strings.Contains(screen, "code=") {
+		tm.t.Errorf("the pasted URL, with its code %q, must not be echoed:\n%s", code, screen)
+	}
+	tm.keys("Enter")
 	tm.waitFor("Step 6 of 8: Create")
+}
+
+// create sends the request shown on the Create step.
+func create(tm *term) string {
+	tm.t.Helper()
+	tm.waitFor("Step 6 of 8: Create", "enter create the instance")
 	tm.keys("Enter")
-	tm.waitFor("Created.")
+	screen := tm.waitFor("Created instance ")
+	if !regexp.MustCompile(`Token\s+\*{8}  \(r reveals\)`).MatchString(screen) {
+		tm.t.Errorf("the token should be masked until r reveals it:\n%s", screen)
+	}
+	return screen
+}
+
+// finishFromCreate walks from the Create step to the end and checks the
+// exit: status 0, the summary left in the terminal.
+func finishFromCreate(tm *term) string {
+	tm.t.Helper()
+	create(tm)
 	tm.keys("Enter")
-	tm.waitFor("Step 7 of 8: Register at Hootsuite")
+	tm.waitFor("Step 7 of 8: Register at Hootsuite", "enter registered: go on")
 	tm.keys("Enter")
-	tm.waitFor("Done: the instance is set up")
+	tm.waitFor("Done: the instance is set up and its events are wired.")
 	tm.keys("Enter")
-	return tm.waitFor("HOOTWIRE-EXIT=0")
+	code, screen := tm.waitExit()
+	if code != 0 {
+		tm.t.Fatalf("exit status %d, want 0:\n%s", code, screen)
+	}
+	if !strings.Contains(screen, "hootwire: setup done.") || !strings.Contains(screen, "Webhook URL") {
+		tm.t.Errorf("the summary should stay in the terminal:\n%s", screen)
+	}
+	return screen
+}
+
+// checkPatched checks that the sandbox holds one instance, patched once to
+// its webhook URL.
+func checkPatched(t *testing.T, sb *sandboxProcess) {
+	t.Helper()
+	all := sb.instances()
+	if len(all) != 1 {
+		t.Fatalf("the sandbox holds %d instances, want 1: %+v", len(all), all)
+	}
+	want := sb.base + "/events/hootsuite/" + base64ID(all[0].ID)
+	if all[0].Patches != 1 || all[0].Configuration["event.notification.callback.url"] != want {
+		t.Errorf("instance %+v, want it patched once to %s", all[0], want)
+	}
 }
 
 func TestWizardWithARealBrowser(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := sandboxtest.CallbackURL(t)
+	callback := freeCallbackURL(t)
 	tm := newTerm(t, baseEnv(t, chromium(t, "sandbox-allow")), binary)
-	typeInputs(tm, sb.base, callback)
-	screen := finishFromCreate(tm)
-	if !strings.Contains(screen, "hootwire: setup done.") || !strings.Contains(screen, "Webhook URL") {
-		t.Errorf("the summary should stay in the terminal:\n%s", screen)
-	}
-	all := sb.instances()
-	if len(all) != 1 || all[0].Patches != 1 || !strings.Contains(all[0].Configuration["event.notification.callback.url"], "/events/hootsuite/") {
-		t.Errorf("sandbox = %+v", all)
-	}
+	typeInputs(tm, sb.base, callback, sb.demo)
+	finishFromCreate(tm)
+	checkPatched(t, sb)
 }
 
 func TestPasteTheRedirectedURL(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := sandboxtest.CallbackURL(t)
+	callback := freeCallbackURL(t)
 	tm := newTerm(t, baseEnv(t, ""), binary+" --no-browser")
-	typeInputs(tm, sb.base, callback)
-	approveByPaste(t, tm, sb)
+	typeInputs(tm, sb.base, callback, sb.demo)
+	approveByPaste(tm, sb)
 	finishFromCreate(tm)
-	if n := len(sb.instances()); n != 1 {
-		t.Errorf("%d instances", n)
-	}
-}
-
-// approveByPaste copies the authorization URL with the copy key (OSC52 to
-// tmux's buffer), approves it elsewhere as on another machine, and pastes
-// the URL the browser would have landed on.
-func approveByPaste(t *testing.T, tm *term, sb *sandboxProcess) {
-	t.Helper()
-	tm.waitFor("Authorization URL")
-	tm.keys("c")
-	tm.waitFor("Copied the authorization URL")
-	authURL := strings.TrimSpace(tm.tmux("show-buffer"))
-	u, err := url.Parse(authURL)
-	if err != nil || u.Query().Get("state") == "" {
-		t.Fatalf("copied %q", authURL)
-	}
-	form := url.Values{"decision": {"allow"}}
-	for _, k := range []string{"client_id", "redirect_uri", "state", "scope"} {
-		form.Set(k, u.Query().Get(k))
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(sb.root+"/hootsuite/oauth2/consent", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	landed := resp.Header.Get("Location")
-	tm.keys("p")
-	tm.waitFor("Paste the grant code")
-	tm.typeText(landed)
-	// Once the field has drawn what was typed, it shows only bullets.
-	screen := tm.waitFor(strings.Repeat("•", 20))
-	landedURL, _ := url.Parse(landed)
-	if code := landedURL.Query().Get("code"); code == "" || strings.Contains(screen, code) || strings.Contains(screen, "code=") {
-		t.Errorf("the pasted URL, with its code %q, must not be echoed:\n%s", code, screen)
-	}
-	tm.keys("Enter")
+	checkPatched(t, sb)
 }
 
 func TestDenialThenRetry(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := sandboxtest.CallbackURL(t)
-	// The first open denies, the next approves, as a user changing their mind.
-	dir := t.TempDir()
-	script := filepath.Join(dir, "browser.sh")
-	marker := filepath.Join(dir, "denied-once")
-	// Each launch gets its own profile: a second Chromium on a profile in
-	// use hands its URL to the first and exits.
-	first, second := scratchDir(t), scratchDir(t)
-	flags := "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --user-data-dir="
-	body := fmt.Sprintf("#!/bin/sh\nif [ ! -e %s ]; then touch %s; exec chromium %s%s \"$1#sandbox-deny\"; fi\nexec chromium %s%s \"$1#sandbox-allow\"\n", marker, marker, flags, first, flags, second)
-	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	tm := newTerm(t, baseEnv(t, script), binary)
-	typeInputs(tm, sb.base, callback)
-	tm.waitFor("access_denied")
-	tm.waitFor("start a fresh authorization")
+	callback := freeCallbackURL(t)
+	// The first launch denies, the next approves, as a user changing their mind.
+	tm := newTerm(t, baseEnv(t, chromium(t, "sandbox-deny", "sandbox-allow")), binary)
+	typeInputs(tm, sb.base, callback, sb.demo)
+	tm.waitFor("access_denied", "Press enter to authorize again")
 	tm.keys("Enter")
 	finishFromCreate(tm)
-	if n := len(sb.instances()); n != 1 {
-		t.Errorf("%d instances", n)
-	}
+	checkPatched(t, sb)
 }
 
 func TestCopyKeyReachesTheClipboard(t *testing.T) {
 	needTools(t)
-	tm := newTerm(t, baseEnv(t, ""), binary+" --sandbox --no-browser")
-	tm.waitFor("Step 1 of 8: Target")
-	tm.keys("Enter")
-	tm.waitFor("Step 2 of 8")
-	tm.keys("Enter", "Enter")
-	tm.waitFor("Step 3 of 8")
-	tm.keys("Enter", "Enter", "Enter")
-	tm.waitFor("Step 4 of 8")
-	tm.keys("Enter", "Enter", "Enter")
-	tm.waitFor("Authorization URL")
-	tm.keys("a")
-	tm.waitFor("Step 6 of 8: Create")
-	tm.keys("Enter")
-	tm.waitFor("Created.")
-	tm.keys("Enter")
-	screen := tm.waitFor("Step 7 of 8")
+	env := append(baseEnv(t, ""), "HOOTSUITE_CALLBACK_URL="+freeCallbackURL(t))
+	tm := newTerm(t, env, binary+" --sandbox --no-browser")
+	walkToRegister(tm)
 	tm.keys("c")
-	tm.waitFor("Copied the webhook URL")
-	got := strings.TrimSpace(tm.tmux("show-buffer"))
+	screen := tm.waitFor("Copied the webhook URL to the clipboard.")
+	got := tm.clipboard()
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/elements/api-v2/events/hootsuite/NDI3MjM2$`).MatchString(got) {
 		t.Errorf("clipboard holds %q", got)
 	}
-	if !strings.Contains(strings.ReplaceAll(screen, "\n", ""), "NDI3MjM2") {
-		t.Errorf("screen:\n%s", screen)
+	if !strings.Contains(screen, got) {
+		t.Errorf("the copied URL %q is not the one on the screen:\n%s", got, screen)
 	}
+}
+
+// walkToRegister takes a --sandbox wizard, everything prefilled, to the
+// Register step.
+func walkToRegister(tm *term) {
+	tm.t.Helper()
+	tm.waitFor("Step 1 of 8: Target", "› Built-in sandbox")
+	tm.keys("Enter")
+	tm.waitFor("Step 2 of 8: Account")
+	tm.keys("Enter")
+	tm.waitFor("Step 3 of 8: Hootsuite app")
+	tm.keys("Enter")
+	tm.waitFor("Step 4 of 8: Instance")
+	tm.keys("Enter")
+	tm.waitFor("Step 5 of 8: Authorize", "Waiting for Hootsuite to send the grant code to")
+	tm.keys("a")
+	tm.waitFor("Step 6 of 8: Create", "enter create the instance")
+	tm.keys("Enter")
+	tm.waitFor("Created instance 427236.")
+	tm.keys("Enter")
+	tm.waitFor("Step 7 of 8: Register at Hootsuite")
 }
 
 func TestResizeAndQuit(t *testing.T) {
 	needTools(t)
 	sb := startSandbox(t)
-	callback := sandboxtest.CallbackURL(t)
+	callback := freeCallbackURL(t)
 	tm := newTerm(t, baseEnv(t, ""), binary+" --no-browser")
-	typeInputs(tm, sb.base, callback)
-	tm.waitFor("Authorization URL")
-	tm.tmux("resize-window", "-x", "60", "-y", "20")
-	// tmux clips what is wider than the pane, so the width itself is checked
-	// in ui.TestSmallestWindowKeepsTheLayout; here the header and the help
-	// line must both be on the small screen. The 100x30 frame's help line
-	// is below row 20, so seeing one means the wizard redrew for 60x20.
-	small := tm.waitFor(" • ")
+	typeInputs(tm, sb.base, callback, sb.demo)
+	tm.waitFor("Authorization URL", "Waiting for Hootsuite")
+
+	tm.resize(60, 20)
+	// tmux clips what is wider than the pane, and on shrinking keeps the
+	// old frame's bottom rows: the 100-column help line, clipped, does not
+	// end in "ctrl+c quit". A whole help line means the wizard redrew for
+	// 60x20, and the stable wait means the redraw is finished.
+	small := tm.waitUntil("a whole help line at 60x20", func(s string) bool {
+		return strings.HasSuffix(lastLine(s), "ctrl+c quit")
+	})
 	if !strings.Contains(small, "Step 5 of 8") {
 		t.Errorf("the header is gone at 60x20:\n%s", small)
 	}
-	tm.tmux("resize-window", "-x", "50", "-y", "20")
+	if n := strings.Count(small, "\n"); n > 20 {
+		t.Errorf("%d rows at 60x20", n)
+	}
+	tm.resize(50, 20)
 	tm.waitFor("needs a window of at least 60x20")
-	tm.tmux("resize-window", "-x", "100", "-y", "30")
-	tm.waitFor("Step 5 of 8: Authorize")
+	tm.resize(100, 30)
+	big := tm.waitFor("Step 5 of 8: Authorize", "p paste code")
+	if strings.Contains(big, "needs a window") {
+		t.Errorf("the too-small notice stayed at 100x30:\n%s", big)
+	}
+
 	// Create the instance, then quit: hootwire asks first, and says how to resume.
-	approveByPaste(t, tm, sb)
-	tm.waitFor("Step 6 of 8: Create")
-	tm.keys("Enter")
-	tm.waitFor("Created.")
+	approveByPaste(tm, sb)
+	created := create(tm)
+	id := regexp.MustCompile(`Created instance (\d+)\.`).FindStringSubmatch(created)[1]
 	tm.keys("C-c")
-	tm.waitFor("Quit now? Instance")
+	tm.waitFor("Quit now? Instance "+id, "n stay")
 	tm.keys("n")
-	tm.waitFor("Created.")
+	tm.waitUntil("the Create step again, the question gone", func(s string) bool {
+		return strings.Contains(s, "Created instance "+id) && !strings.Contains(s, "Quit now?")
+	})
 	tm.keys("C-c")
-	tm.waitFor("Quit now? Instance")
+	tm.waitFor("Quit now? Instance " + id)
 	tm.keys("y")
-	screen := tm.waitFor("HOOTWIRE-EXIT=130")
-	if !strings.Contains(screen, "Resume with: hootwire --resume --base-url "+sb.base) {
-		t.Errorf("the exit should say how to resume:\n%s", screen)
+	code, screen := tm.waitExit()
+	if code != 130 {
+		t.Errorf("exit status %d, want 130", code)
+	}
+	for _, want := range []string{"hootwire: Instance " + id + " exists; its id and token are saved in ", "Resume with: hootwire --resume --base-url " + sb.base} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the exit should say %q:\n%s", want, screen)
+		}
 	}
 	if n := len(sb.instances()); n != 1 {
 		t.Errorf("%d instances, want the one kept for resuming", n)

@@ -16,7 +16,7 @@ import (
 )
 
 // codeLifetime is how long Hootsuite's grant code, and so the wait, lasts.
-const codeLifetime = 10 * time.Minute
+const codeLifetime = oauthflow.DefaultTimeout
 
 // authorizePage is step 5: the redirect URL, the browser, the listener and
 // the paste field, racing for the grant code. The authorization itself
@@ -34,6 +34,8 @@ type authorizePage struct {
 	cancel     context.CancelFunc
 	requesting bool
 	listening  bool
+	remote     bool // the callback URL is not on this machine: only a paste brings the code
+	over       bool // this attempt can bring no code any more (denied, timed out): only a new one helps
 	deadline   time.Time
 	browser    string // what came of opening the browser
 	notice     string // a confirmation, until the next key
@@ -97,16 +99,13 @@ func (a authorizePage) Keys() []key.Binding {
 	case a.requesting:
 		return nil
 	case a.pasting:
-		keys := []key.Binding{as(k.Next, "use this code")}
-		if a.listening {
-			keys = append(keys, as(k.Back, "close the paste field"))
-		}
+		keys := []key.Binding{as(k.Next, "use this code"), as(k.Back, "close the paste field")}
 		return append(keys, a.paste.keys(k)...)
 	case a.auth == nil:
 		return []key.Binding{as(k.Next, "try again")}
 	}
 	var keys []key.Binding
-	if a.err != nil {
+	if a.err != nil || a.over {
 		keys = append(keys, as(k.Next, "authorize again"))
 	}
 	if a.auth.CanApprove() {
@@ -145,14 +144,14 @@ func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		a.deadline = a.now().Add(codeLifetime)
 		needs, err := a.auth.NeedsListener()
 		if err != nil {
-			a.err, a.hint = err, "Go back with esc to the Hootsuite app step and correct the callback URL."
+			a.err, a.hint = err, "Press esc twice for the Hootsuite app step, and correct the callback URL there."
 			return a, nil
 		}
 		if !needs {
-			// The callback is not on this machine: the user pastes what
-			// the browser lands on.
-			a.pasting = true
-			return a, tea.Batch(a.paste.setFocus(0), a.tick(), a.openBrowser())
+			// The callback is not on this machine: the user approves in
+			// the browser, then pastes where it lands.
+			a.remote = true
+			return a, tea.Batch(a.tick(), a.openBrowser())
 		}
 		return a, tea.Batch(a.listen(), a.tick())
 	case listenerMsg:
@@ -164,7 +163,9 @@ func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
 			return a, nil
 		}
 		if msg.err != nil {
-			a.err, a.hint = msg.err, "Press p to paste the code instead, or enter to try again. To use another callback URL, go back with esc to the Hootsuite app step (it must match the one registered on the app)."
+			// No browser is opened: the redirect would go to whatever holds
+			// the port.
+			a.err, a.hint = msg.err, "Press enter to try again once the port is free. To use another callback URL (it must be registered on the Hootsuite app), press esc twice for the Hootsuite app step."
 			return a, nil
 		}
 		a.listening = true
@@ -183,13 +184,13 @@ func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
 			return a, nil
 		}
 		if msg.err != nil {
-			a.listening, a.browser, a.notice = false, "", ""
+			a.listening, a.browser, a.notice, a.over = false, "", "", true
 			a.err, a.hint = msg.err, codeHint(msg.err)
 			return a, nil
 		}
 		return a, a.done()
 	case tickMsg:
-		if msg.attempt != a.attempt || a.auth == nil || a.err != nil {
+		if msg.attempt != a.attempt || a.auth == nil || a.err != nil || !a.listening && !a.remote {
 			return a, nil
 		}
 		return a, a.tick()
@@ -215,12 +216,14 @@ func (a authorizePage) pasteKey(msg tea.KeyPressMsg) (page, tea.Cmd) {
 			a.err, a.hint = err, "Paste the code, or the whole URL the browser was sent to, and press enter."
 			var denied *oauthflow.DeniedError
 			if errors.As(err, &denied) {
-				a.hint = "Press esc, then enter to authorize again."
+				// The provider's answer: this authorization is over.
+				a.pasting, a.listening, a.browser, a.over = false, false, "", true
+				a.hint = codeHint(err)
 			}
 			return a, nil
 		}
 		return a, a.done()
-	case a.listening && key.Matches(msg, k.Back):
+	case key.Matches(msg, k.Back):
 		a.pasting, a.err = false, nil
 		return a, nil
 	}
@@ -231,7 +234,7 @@ func (a authorizePage) pasteKey(msg tea.KeyPressMsg) (page, tea.Cmd) {
 func (a authorizePage) key(msg tea.KeyPressMsg) (page, tea.Cmd) {
 	k := a.keys
 	switch {
-	case key.Matches(msg, k.Next) && (a.err != nil || a.auth == nil):
+	case key.Matches(msg, k.Next) && (a.err != nil || a.over || a.auth == nil):
 		return a, a.start()
 	case a.auth == nil:
 		return a, nil
@@ -244,6 +247,8 @@ func (a authorizePage) key(msg tea.KeyPressMsg) (page, tea.Cmd) {
 		return a, a.openNow()
 	case key.Matches(msg, k.Paste):
 		a.pasting, a.err, a.notice = true, nil, ""
+		a.paste = newPasteForm(a.styles)
+		a.paste.setWidth(a.width)
 		return a, a.paste.setFocus(0)
 	case key.Matches(msg, k.Approve) && a.auth.CanApprove():
 		a.notice = ""
@@ -260,7 +265,7 @@ func (a *authorizePage) start() tea.Cmd {
 	}
 	a.attempt++
 	a.ctx, a.cancel = context.WithCancel(a.common.ctx)
-	a.auth, a.requesting, a.listening, a.pasting = nil, true, false, false
+	a.auth, a.requesting, a.listening, a.pasting, a.remote, a.over = nil, true, false, false, false, false
 	a.browser, a.notice, a.err, a.hint = "", "", nil, ""
 	a.paste = newPasteForm(a.styles)
 	a.paste.setWidth(a.width)
@@ -277,7 +282,7 @@ func (a *authorizePage) done() tea.Cmd {
 		a.cancel()
 	}
 	a.pasting, a.listening = false, false
-	return next("")
+	return next(setup.StepAuthorize, "")
 }
 
 func (a *authorizePage) listen() tea.Cmd {
@@ -375,6 +380,9 @@ func (a authorizePage) View() pageView {
 			add(prose(st.Value, a.browser, w))
 		}
 		tip := "Browser on another machine? Press p and paste the URL it lands on."
+		if a.remote {
+			tip = "The callback URL is not on this machine, so hootwire cannot catch the code: once you have approved, press p and paste the URL the browser lands on."
+		}
 		if a.auth.CanApprove() {
 			tip += " No browser at all? Press a to approve on the sandbox's consent page from here."
 		}
@@ -392,6 +400,9 @@ func (a authorizePage) View() pageView {
 	case a.listening:
 		v.Spin = true
 		v.Status = fmt.Sprintf("Waiting for Hootsuite to send the grant code to %s (%s left)", a.auth.CallbackURL(), formatLeft(left))
+	case a.remote && !a.pasting:
+		v.Spin = true
+		v.Status = fmt.Sprintf("Waiting for the URL the browser lands on (%s left before the code expires)", formatLeft(left))
 	case !a.pasting:
 		v.Spin = true
 		v.Status = "Starting the local listener…"

@@ -84,7 +84,7 @@ func (c createPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		case key.Matches(msg, k.Next) && c.instance != nil, key.Matches(msg, k.Next) && c.reauthorize():
 			// On to the procedure's next step: Register, or a fresh
 			// authorization when the code is gone.
-			return c, next("")
+			return c, next(setup.StepCreate, "")
 		case key.Matches(msg, k.Next):
 			c.creating, c.err, c.hint = true, nil, ""
 			proc, ctx := c.proc, c.ctx

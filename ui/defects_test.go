@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -492,4 +494,172 @@ func TestTheFocusLeavesAHiddenField(t *testing.T) {
 	if v := d.m.pages[setup.StepInstance].(instancePage).form.value(fieldAppURL); v != "" {
 		t.Errorf("typed into the hidden field: %q", v)
 	}
+}
+
+// What a review found after the rebuild, one test each.
+
+// A callback URL that is not on this machine: the URL can be copied and
+// opened, and the code pasted; nothing is typed into a hidden field.
+func TestARemoteCallbackURLIsNoDeadEnd(t *testing.T) {
+	e := newTestEnv(t)
+	e.cfg.Prefill.CallbackURL = "https://example.com/hootsuite/callback"
+	e.browser.offline = true
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepInstance)
+	d.press("enter")
+	d.until("the authorize step", func(m Model) bool { return m.step == setup.StepAuthorize && idle(m) })
+	d.shows("The callback URL is not on this machine")
+	d.press("c")
+	d.until("the copy", func(Model) bool { return len(d.clipboard) == 1 })
+	a := d.m.pages[setup.StepAuthorize].(authorizePage)
+	if d.clipboard[0] != a.auth.URL() {
+		t.Errorf("copied %q", d.clipboard[0])
+	}
+	back, err := e.sb.Approve(a.auth.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.press("p")
+	d.apply(tea.PasteMsg{Content: back.String()})
+	d.press("enter")
+	d.until("the create step", atStep(setup.StepCreate))
+}
+
+// The listener cannot start (the port is taken): no browser is sent to
+// whatever holds the port, and the hint says what helps.
+func TestABusyPortOpensNoBrowser(t *testing.T) {
+	e := newTestEnv(t)
+	e.cfg.Deps.Listen = func(context.Context, string, string) (setup.Listener, error) {
+		return nil, errors.New("port 4668, from the callback URL http://localhost:4668/callback, is already in use")
+	}
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepInstance)
+	d.press("enter")
+	d.shows("already in use")
+	d.settle()
+	if n := e.browser.openedCount(); n != 0 {
+		t.Errorf("the browser was opened %d times toward a port another program holds", n)
+	}
+	if !says(d.screen(), "press esc twice for the Hootsuite app step") || !says(d.screen(), "enter authorize again") {
+		t.Errorf("the hint does not say what helps:\n%s", d.screen())
+	}
+	d.press("esc", "esc")
+	d.until("the app step", atStep(setup.StepApp))
+}
+
+// ctrl+c while the delete is under way quits, as the help says.
+func TestQuitWhileDeleting(t *testing.T) {
+	e := newTestEnv(t)
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepCreate)
+	d.press("enter")
+	d.until("the instance", func(m Model) bool { return idle(m) && m.proc.InstanceExists() })
+	e.sb.InjectFault(sandbox.Fault{Op: sandbox.OpDeleteInstance, Delay: 5 * time.Second, Times: 1})
+	d.press("ctrl+c", "d", "y")
+	d.shows("Deleting instance 427236")
+	checkHelp(t, d, "deleting")
+	d.press("ctrl+c")
+	d.until("quit", func(Model) bool { return d.quit })
+}
+
+// A resumed setup's instance cannot be deleted before the account is set:
+// the quit question does not offer it.
+func TestNoDeleteBeforeTheAccount(t *testing.T) {
+	e := tenantEnv(t)
+	quitAfterCreate(t, e)
+	d := newDriver(t, e, 100, 30)
+	d.until("the saved setups", func(m Model) bool { return m.sessions != nil })
+	d.press("enter")
+	d.shows("Resume it?")
+	d.press("y", "ctrl+c")
+	d.shows("Quit now?")
+	if says(d.screen(), "delete") {
+		t.Errorf("delete offered before the account is set:\n%s", d.screen())
+	}
+	d.press("d")
+	if !says(d.screen(), "Quit now?") {
+		t.Errorf("d acted:\n%s", d.screen())
+	}
+	d.press("y")
+	d.until("quit", func(Model) bool { return d.quit })
+}
+
+// A denial pasted: the paste field closes, enter authorizes again, and the
+// denial is what the exit status reports.
+func TestAPastedDenial(t *testing.T) {
+	e := newTestEnv(t)
+	e.browser.offline = true
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepAuthorize)
+	a := d.m.pages[setup.StepAuthorize].(authorizePage)
+	back, err := e.sb.Deny(a.auth.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.press("p")
+	d.apply(tea.PasteMsg{Content: back.String()})
+	d.press("enter")
+	d.shows("access_denied")
+	if setup.ExitStatus(t.Context(), d.m.Err()) != setup.ExitAuthorization {
+		t.Errorf("the error on show is %v", d.m.Err())
+	}
+	if !says(d.screen(), "enter authorize again") || d.m.page().Typing() {
+		t.Fatalf("after a pasted denial:\n%s", d.screen())
+	}
+	opened := e.browser.openedCount()
+	d.press("enter")
+	d.until("a fresh authorization", func(m Model) bool { return e.browser.openedCount() > opened })
+}
+
+// The paste field opens empty each time: an earlier paste is not kept,
+// unseen, in front of the next.
+func TestThePasteFieldOpensEmpty(t *testing.T) {
+	e := newTestEnv(t)
+	e.browser.offline = true
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepAuthorize)
+	d.press("p")
+	d.typeText("half a code")
+	d.press("esc", "p")
+	if v := d.m.pages[setup.StepAuthorize].(authorizePage).paste.value(0); v != "" {
+		t.Errorf("the paste field opened with %q", v)
+	}
+}
+
+// --sandbox with real secrets in the environment uses the demo secrets:
+// a real secret has no business in the sandbox, which refuses it.
+func TestTheSandboxUsesItsDemoSecrets(t *testing.T) {
+	e := newTestEnv(t)
+	e.cfg.Prefill = setup.Inputs{UserSecret: "realUser/abc+1=", OrgSecret: "realOrg/abc+2=", ClientSecret: "realClient/abc+3="}
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepApp)
+	if d.m.Err() != nil {
+		t.Fatalf("the sandbox refused: %v", d.m.Err())
+	}
+}
+
+// --resume chooses once the saved setups are read, however quick the
+// first key.
+func TestResumeWaitsForTheSavedSetups(t *testing.T) {
+	e := tenantEnv(t)
+	quitAfterCreate(t, e)
+	e.cfg.Resume = true
+	d := &driver{t: t, b: e.browser, m: New(e.cfg), msgs: make(chan tea.Msg, 64)}
+	d.apply(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d.press("enter") // before Init's read of the saved setups has answered
+	d.apply(d.m.Init()())
+	d.until("the account step", atStep(setup.StepAccount))
+	if !d.m.proc.Resumed() {
+		t.Fatalf("--resume lost the race with reading the saved setups:\n%s", d.screen())
+	}
+}
+
+// --resume with nothing to resume says so.
+func TestResumeWithNothingToResumeSaysSo(t *testing.T) {
+	e := tenantEnv(t)
+	e.cfg.Resume = true
+	d := newDriver(t, e, 100, 30)
+	d.until("the saved setups", func(m Model) bool { return m.sessions != nil || m.sessionsRead })
+	d.press("enter")
+	d.shows("--resume: no unfinished setup was saved for")
 }

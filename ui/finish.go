@@ -64,7 +64,7 @@ func (r registerPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		r.saving, r.err = false, msg.err
 		if msg.err == nil {
-			return r, next("")
+			return r, next(setup.StepRegister, "")
 		}
 	case appPageMsg:
 		r.notice = "Opened the sandbox's app page in your browser."
@@ -94,15 +94,9 @@ func (r registerPage) View() pageView {
 	w := max(10, r.width)
 	p := r.proc
 	s := p.Session()
-	where := "Hootsuite developer account"
-	if page := r.appPage(); page != "" {
-		where = "sandbox's Hootsuite app page, " + page + " (o opens it)"
-	}
-	steps := []string{
-		"Open your " + where + ": My Apps, your app, Edit.",
-		"Paste the webhook URL into Webhook URL, and Save.",
-		"Press Send ping webhook: Hootsuite should show status 200.",
-		"Come back here and press enter.",
+	steps := append(p.RegisterSteps(), "Come back here and press enter.")
+	if r.appPage() != "" {
+		steps[0] += " (o opens it)"
 	}
 	var list []string
 	for i, step := range steps {
@@ -199,6 +193,10 @@ func (f finishPage) View() pageView {
 		v.Purpose = "The setup is done."
 		v.Body = Summary(st, p.Result(), p.NextCallCurl(), w) + "\n\n" + prose(st.Muted, "Press enter to exit; this summary stays in your terminal.", w)
 		v.Status = prose(st.Success, "Done: the instance is set up and its events are wired.", w)
+		if f.err != nil {
+			// The platform has it all; only hootwire's own record lags.
+			v.Status = errorBox(st, p, f.err, "The instance is set up; only hootwire's saved record of it still says it is unfinished, so a later run may offer to resume it (which does no harm). Press enter to exit.", w)
+		}
 		return v
 	}
 	v.Body = prose(st.Muted, fmt.Sprintf("PATCH /instances/%d with the new event callback URL (%s), then GET to confirm it.", p.Session().InstanceID, p.EventCallbackURL()), w)

@@ -82,13 +82,14 @@ func (f formStep) view(purpose string) pageView {
 	return v
 }
 
-// dropDemo keeps the sandbox's demo credentials where they belong: filled
-// into empty fields when the target is the sandbox, and taken out again,
-// back to what flags and environment gave, when the user turns to a real
-// platform.
+// dropDemo keeps the sandbox's demo credentials where they belong: in the
+// fields when the target is the sandbox (in place of what flags and
+// environment gave: a real secret has no business there, and would be
+// refused), and taken out again, back to what was given, when the user
+// turns to a real platform. What the user typed stays.
 func dropDemo(fl *field, demo, given string, sandbox bool) {
 	switch v := fl.input.Value(); {
-	case sandbox && v == "":
+	case sandbox && (v == "" || v == given):
 		fl.input.SetValue(demo)
 	case !sandbox && v == demo && demo != given:
 		fl.input.SetValue(given)
@@ -142,7 +143,7 @@ func (a accountPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			}
 			return a, nil
 		}
-		return a, next("Account checked: Open Connectors accepted the User and Organization secrets.")
+		return a, next(setup.StepAccount, "Account checked: Open Connectors accepted the User and Organization secrets.")
 	}
 	cmd := a.update(msg, func() tea.Cmd {
 		if err := a.proc.SetAccount(setup.Account{UserSecret: a.form.value(0), OrgSecret: a.form.value(1)}); err != nil {
@@ -190,10 +191,9 @@ func (a appPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		dropDemo(&a.form.fields[0], demo.ClientID, a.cfg.Prefill.ClientID, sandbox)
 		dropDemo(&a.form.fields[1], demo.ClientSecret, a.cfg.Prefill.ClientSecret, sandbox)
 		if msg.proc.Resumed() {
-			// The saved setup's app, so the fresh authorization matches it.
-			saved := msg.proc.Inputs().App()
-			a.form.fields[0].input.SetValue(saved.ClientID)
-			a.form.fields[2].input.SetValue(saved.CallbackURL)
+			app := msg.proc.AppDefaults(setup.App{})
+			a.form.fields[0].input.SetValue(app.ClientID)
+			a.form.fields[2].input.SetValue(app.CallbackURL)
 		}
 		return a, a.show(msg.proc)
 	}
@@ -203,7 +203,7 @@ func (a appPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			a.err, a.hint = err, "Correct it and press enter."
 			return nil
 		}
-		return next("")
+		return next(setup.StepApp, "")
 	})
 	return a, cmd
 }
@@ -225,9 +225,7 @@ func newInstancePage(c common) instancePage {
 	if name == "" {
 		name = setup.DefaultName
 	}
-	events := choiceField("Where events go", "ctrl+t switches from any field",
-		"the doc's choice: the Hootsuite webhook URL with the encoded id, set on the Finish step",
-		"my app's URL: Open Connectors posts the normalized events there")
+	events := choiceField("Where events go", "ctrl+t switches from any field", setup.EventChoices[:]...)
 	appURL := textField(c.styles, "Your app's event URL", "Where Open Connectors posts the events", p.EventCallbackURL, setup.CheckHTTPURL)
 	if p.EventCallbackURL != "" {
 		events.chosen = 1
@@ -276,7 +274,7 @@ func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
 			s.err, s.hint = err, "Correct it and press enter."
 			return nil
 		}
-		return next("")
+		return next(setup.StepInstance, "")
 	})
 	return s, tea.Batch(cmd, s.syncAppURL())
 }

@@ -190,6 +190,14 @@ func TestTheHelpOfFailuresListsTheirKeys(t *testing.T) {
 	d.until("the error", func(m Model) bool { return m.step == setup.StepFinish && m.Err() != nil })
 	checkHelp(t, d, "finish, refused")
 
+	e = newTestEnv(t)
+	d = newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepRegister)
+	e.sb.InjectFault(sandbox.Fault{Op: sandbox.OpDeleteInstance, Status: 403, Times: 1})
+	d.press("ctrl+c", "d", "y")
+	d.until("the delete's error", func(m Model) bool { return !m.deleting && m.deleteErr != nil })
+	checkHelp(t, d, "delete refused")
+
 	saveUnanswered := tenantEnv(t)
 	saveUnansweredCreate(t, saveUnanswered)
 	r := newDriver(t, saveUnanswered, 100, 30)

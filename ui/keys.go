@@ -60,7 +60,7 @@ func DefaultKeyMap() KeyMap {
 		HelpAny:   key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys")),
 		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		Delete:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete instance")),
 	}
 }

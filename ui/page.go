@@ -65,15 +65,18 @@ type (
 	showMsg struct{ proc *setup.Procedure }
 	// targetMsg: the user chose the platform.
 	targetMsg struct{ target setup.Target }
-	// nextMsg: the step is done; the root shows the procedure's next step,
+	// nextMsg: step from is done; the root shows the procedure's next step,
 	// with notice as its status while it shows.
-	nextMsg struct{ notice string }
+	nextMsg struct {
+		from   setup.Step
+		notice string
+	}
 	// finishedMsg: the user has read the summary and leaves.
 	finishedMsg struct{}
 	// helpMsg: show or hide all keys.
 	helpMsg struct{}
 )
 
-func next(notice string) tea.Cmd {
-	return func() tea.Msg { return nextMsg{notice} }
+func next(from setup.Step, notice string) tea.Cmd {
+	return func() tea.Msg { return nextMsg{from, notice} }
 }

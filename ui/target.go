@@ -15,16 +15,6 @@ import (
 	"hootwire/internal/setup"
 )
 
-// PresetHosts are the Open Connectors hosts seen in public material, the
-// doc's us2 first. No official list exists, so "Another URL" takes any.
-var PresetHosts = []string{
-	"https://api.openconnectors.us2.ext.hana.ondemand.com/elements/api-v2",
-	"https://api.openconnectors.eu10.ext.hana.ondemand.com/elements/api-v2",
-	"https://api.openconnectors.us10.ext.hana.ondemand.com/elements/api-v2",
-	"https://api.openconnectors.ext.hana.ondemand.com/elements/api-v2",
-	"https://api.cloud-elements.com/elements/api-v2",
-}
-
 const (
 	optionSandbox = "sandbox"
 	optionCustom  = "custom"
@@ -52,7 +42,7 @@ type sandboxStartedMsg struct {
 
 func newTargetPage(c common) targetPage {
 	t := targetPage{common: c, sandbox: c.cfg.Sandbox}
-	t.options = append(append([]string{optionSandbox}, PresetHosts...), optionCustom)
+	t.options = append(append([]string{optionSandbox}, setup.PresetHosts...), optionCustom)
 	t.custom = newInput(c.styles)
 	t.custom.Placeholder = "https://<host>/elements/api-v2"
 	prefill := c.cfg.Prefill.BaseURL

@@ -84,8 +84,9 @@ type Model struct {
 	notice  string // the root's word to the user, while the step shows
 	alert   bool   // notice is a problem, not a confirmation
 
-	sessions []store.Entry // saved setups, read once at start
-	offer    *store.Entry  // an unfinished setup for the chosen platform, offered for resuming
+	sessions     []store.Entry // saved setups, read once at start
+	sessionsRead bool
+	offer        *store.Entry // an unfinished setup for the chosen platform, offered for resuming
 
 	dialog    dialog
 	deleting  bool  // the delete is under way
@@ -205,13 +206,21 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			notes = append(notes, "saved setups could not be read: "+msg.err.Error())
 		}
+		m.sessionsRead = true
 		if len(notes) > 0 {
 			m.notice, m.alert = strings.Join(notes, "\n"), true
+		}
+		if m.step == setup.StepAccount && m.offer == nil && !m.proc.Resumed() {
+			// The target was chosen before the saved setups were read.
+			m.offerResume()
 		}
 		return nil
 	case targetMsg:
 		return m.chooseTarget(msg.target)
 	case nextMsg:
+		if msg.from != m.step {
+			return nil // a step no longer on show is done with nothing
+		}
 		return m.next(msg.notice)
 	case finishedMsg:
 		m.ended = true
@@ -260,14 +269,26 @@ func (m *Model) chooseTarget(target setup.Target) tea.Cmd {
 		return nil
 	}
 	m.proc, m.offer = proc, nil
-	if e, ok := store.Unfinished(m.sessions, target.BaseURL); ok && proc.Saves() {
-		if m.c.cfg.Resume {
-			m.resume(e)
-		} else {
-			m.offer = &e
-		}
+	cmd := m.goTo(setup.StepAccount)
+	m.offerResume()
+	return cmd
+}
+
+// offerResume offers the unfinished setup saved for the chosen platform,
+// or with --resume takes it at once; once the saved setups are read.
+func (m *Model) offerResume() {
+	if !m.sessionsRead || !m.proc.Saves() {
+		return
 	}
-	return m.goTo(setup.StepAccount)
+	e, ok := store.Unfinished(m.sessions, m.proc.BaseURL())
+	switch {
+	case ok && m.c.cfg.Resume:
+		m.resume(e)
+	case ok:
+		m.offer = &e
+	case m.c.cfg.Resume:
+		m.notice, m.alert = fmt.Sprintf("--resume: no unfinished setup was saved for %s, so this is a new one.", m.proc.BaseURL()), true
+	}
 }
 
 // resume continues a saved setup; the account check comes first.
@@ -398,6 +419,10 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
+// canDelete reports whether the quit question offers to delete the
+// instance: it exists, and the account is set to ask the platform.
+func (m Model) canDelete() bool { return m.proc.InstanceExists() && m.proc.Connected() }
+
 func (m Model) creating() bool { return m.step == setup.StepCreate && m.page().View().Busy }
 
 func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -408,13 +433,19 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Yes), key.Matches(msg, k.Quit):
 			m.ended = true
 			return tea.Quit
-		case key.Matches(msg, k.Delete) && m.proc.InstanceExists():
+		case key.Matches(msg, k.Delete) && m.canDelete():
 			m.dialog = deleteDialog
 		case key.Matches(msg, k.No):
 			m.dialog = noDialog
 		}
 	case deleteDialog:
 		switch {
+		case key.Matches(msg, k.Quit):
+			// Quitting while the delete is under way keeps the instance
+			// unless the delete already reached the platform; the stop
+			// note says which, from what the procedure recorded.
+			m.ended = true
+			return tea.Quit
 		case m.deleting:
 		case key.Matches(msg, k.Yes):
 			m.deleting, m.deleteErr = true, nil
@@ -422,9 +453,6 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 			return func() tea.Msg { return deletedMsg{proc.Delete(ctx)} }
 		case key.Matches(msg, k.No):
 			m.dialog, m.deleteErr = noDialog, nil
-		case key.Matches(msg, k.Quit):
-			m.ended = true
-			return tea.Quit
 		}
 	}
 	return nil
@@ -562,6 +590,8 @@ func (m Model) quitQuestion() string {
 		return "Quit now? The instance is being created, in the sandbox, which ends with hootwire. (y: quit · n: stay)"
 	case m.proc.Target().IsSandbox():
 		return fmt.Sprintf("Quit now? Instance %d lives in the sandbox, which ends with hootwire. (y: quit · d: delete it and quit · n: stay)", s.InstanceID)
+	case !m.canDelete():
+		return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. (y: quit and keep it · n: stay)", s.InstanceID)
 	}
 	return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. (y: quit and keep it · d: delete it and quit · n: stay)", s.InstanceID)
 }
@@ -571,7 +601,7 @@ func (m Model) quitQuestion() string {
 func (m Model) helpKeys(v pageView) helpKeys {
 	k := m.c.keys
 	switch {
-	case m.dialog == quitDialog && m.proc.InstanceExists():
+	case m.dialog == quitDialog && m.canDelete():
 		return helpKeys{short: []key.Binding{as(k.Yes, "quit"), k.Delete, as(k.No, "stay")}}
 	case m.dialog == quitDialog:
 		return helpKeys{short: []key.Binding{as(k.Yes, "quit"), as(k.No, "stay")}}

@@ -48,8 +48,12 @@ func expectedExit(op sandbox.Op, kind string) int {
 		case "dropped after the request", "malformed JSON", "empty body with 200":
 			return setup.ExitOK // the instance was made: found again by its tag
 		}
-		// Never retried; when it may have been spent, a fresh
-		// authorization is what is needed.
+		// Never retried. When no answer came, the look-up found no
+		// instance: a network failure, after which a fresh authorization
+		// is needed; any answer is the API's.
+		if noAnswer {
+			return setup.ExitNetwork
+		}
 		return setup.ExitAPI
 	}
 	if noAnswer {

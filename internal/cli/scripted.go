@@ -71,16 +71,32 @@ func openDebugLog(path string) (*slog.Logger, func() error, error) {
 }
 
 // resumeCommand is the command that continues a stopped setup, in the
-// mode it stopped in.
+// mode it stopped in, ready to paste into a shell.
 func resumeCommand(o options, base string) string {
-	cmd := "hootwire --resume --base-url " + base
-	if o.nonInteractive {
-		cmd = "hootwire --non-interactive --resume --base-url " + base
+	cmd := "hootwire"
+	switch {
+	case o.nonInteractive:
+		cmd += " --non-interactive"
+	case o.plain:
+		cmd += " --plain"
 	}
+	cmd += " --resume --base-url " + shellQuote(base)
 	if o.configDir != "" {
-		cmd += " --config-dir " + o.configDir
+		cmd += " --config-dir " + shellQuote(o.configDir)
 	}
 	return cmd
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but the
+// characters a path or a URL usually does.
+func shellQuote(s string) string {
+	safe := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:=@%+,~", r)
+	}
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !safe(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // readCode reads --code -: one line of standard input, the grant code or
@@ -190,12 +206,7 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 		case setup.StepAccount:
 			err = proc.CheckAccount(ctx)
 		case setup.StepApp:
-			app := in.App()
-			if proc.Resumed() {
-				saved := proc.Inputs().App()
-				app.ClientID, app.CallbackURL = saved.ClientID, saved.CallbackURL
-			}
-			err = proc.SetApp(app)
+			err = proc.SetApp(proc.AppDefaults(in.App()))
 		case setup.StepInstance:
 			err = proc.SetInstance(in.Instance())
 		case setup.StepAuthorize:
@@ -208,7 +219,10 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 		case setup.StepCreate:
 			err = createScripted(ctx, proc, o, e, say)
 		case setup.StepRegister:
-			say.say("webhook URL to register on the Hootsuite app (My Apps, the app, Edit, Webhook URL, Save, Send ping webhook): %s", proc.WebhookURL())
+			say.say("webhook URL to register on the Hootsuite app: %s", proc.WebhookURL())
+			for i, step := range proc.RegisterSteps() {
+				say.say("  %d. %s", i+1, step)
+			}
 			err = proc.MarkRegistered()
 		case setup.StepFinish:
 			var res setup.Result
@@ -278,7 +292,7 @@ func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e 
 	if err != nil {
 		return badInput("%v", err)
 	}
-	say.say("waiting for the callback on %s (up to 10 minutes)", a.CallbackURL())
+	say.say("waiting for the callback on %s (up to %v)", a.CallbackURL(), oauthflow.DefaultTimeout)
 	if o.noBrowser {
 		say.say("open the URL above in a browser and approve")
 	} else if err := (oauthflow.Opener{Getenv: e.Getenv}).Open(context.WithoutCancel(ctx), a.URL()); err != nil {

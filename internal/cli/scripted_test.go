@@ -547,6 +547,8 @@ func TestResumeCommandKeepsModeAndConfigDir(t *testing.T) {
 	}{
 		{options{}, "hootwire --resume --base-url " + base},
 		{options{nonInteractive: true, configDir: "/tmp/cfg"}, "hootwire --non-interactive --resume --base-url " + base + " --config-dir /tmp/cfg"},
+		{options{plain: true, configDir: "/tmp/my setups"}, "hootwire --plain --resume --base-url " + base + " --config-dir '/tmp/my setups'"},
+		{options{configDir: "/tmp/it's"}, "hootwire --resume --base-url " + base + ` --config-dir '/tmp/it'\''s'`},
 	}
 	for _, c := range cases {
 		if got := resumeCommand(c.o, base); got != c.want {

@@ -157,12 +157,8 @@ func runPlain(ctx context.Context, o options, e Env) int {
 		return setup.ExitStatus(ctx, err)
 	}
 	defer fe.close()
-	proc, lastErr := plainRun(ctx, fe.cfg, e)
+	// The prompts go to stderr, as the wizard's screens do; the summary
+	// goes to stdout.
+	proc, lastErr := plain.Run(ctx, fe.cfg, e.Stdin, e.Stderr)
 	return ended(ctx, o, e, proc, lastErr)
-}
-
-// plainRun is the plain prompts' walk, on the terminal's stderr as the
-// wizard's screens are; the summary goes to stdout.
-func plainRun(ctx context.Context, cfg ui.Config, e Env) (*setup.Procedure, error) {
-	return plain.Run(ctx, cfg, e.Stdin, e.Stderr)
 }

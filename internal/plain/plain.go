@@ -243,7 +243,7 @@ func (r *run) redactor() *redact.Redactor {
 func (r *run) target() (setup.Target, error) {
 	r.header(setup.StepTarget)
 	options := []string{"Built-in sandbox: no account, no network"}
-	for _, h := range ui.PresetHosts {
+	for _, h := range setup.PresetHosts {
 		label := h
 		if u, err := url.Parse(h); err == nil {
 			label = u.Host
@@ -257,7 +257,7 @@ func (r *run) target() (setup.Target, error) {
 		def = 1
 	} else if r.in.BaseURL != "" {
 		def = len(options)
-		for i, h := range ui.PresetHosts {
+		for i, h := range setup.PresetHosts {
 			if t, err := setup.NewTarget(r.in.BaseURL); err == nil && t.BaseURL == h {
 				def = i + 2
 			}
@@ -271,6 +271,9 @@ func (r *run) target() (setup.Target, error) {
 		switch {
 		case i == 0 && r.cfg.Sandbox != nil:
 			return setup.SandboxTarget(r.cfg.Sandbox), nil
+		case i == 0 && r.cfg.Deps.StartSandbox == nil:
+			r.p.say("The built-in sandbox is not available in this build: choose another target.")
+			continue
 		case i == 0:
 			r.p.say("Starting the sandbox…")
 			srv, err := r.cfg.Deps.StartSandbox(r.p.ctx)
@@ -286,7 +289,7 @@ func (r *run) target() (setup.Target, error) {
 			}
 			return setup.NewTarget(raw)
 		}
-		return setup.Target{BaseURL: ui.PresetHosts[i-1]}, nil
+		return setup.Target{BaseURL: setup.PresetHosts[i-1]}, nil
 	}
 }
 
@@ -357,10 +360,9 @@ func (r *run) account() error {
 
 func (r *run) app() error {
 	r.header(setup.StepApp)
-	id, callback := r.in.ClientID, r.in.CallbackURL
+	given := r.proc.AppDefaults(r.in.App())
+	id, callback := given.ClientID, given.CallbackURL
 	if r.proc.Resumed() {
-		saved := r.proc.Inputs().App()
-		id, callback = saved.ClientID, saved.CallbackURL
 		r.p.say("The resumed setup needs a fresh grant code: give the client secret again (it is never saved).")
 	}
 	if callback == "" {
@@ -409,10 +411,7 @@ func (r *run) instance() error {
 		if r.in.EventCallbackURL != "" {
 			def = 2
 		}
-		where, err := r.p.choose("Where should Open Connectors deliver the instance's events?", []string{
-			"the doc's choice: the Hootsuite webhook URL with the encoded id, set on the Finish step",
-			"my app's URL: Open Connectors posts the normalized events there",
-		}, def)
+		where, err := r.p.choose("Where should Open Connectors deliver the instance's events?", setup.EventChoices[:], def)
 		if err != nil {
 			return err
 		}

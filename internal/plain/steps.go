@@ -7,6 +7,7 @@ import (
 
 	"hootwire/internal/redact"
 	"hootwire/internal/setup"
+	"hootwire/oauthflow"
 )
 
 // authorize gets the grant code: the URL first, then the browser and the
@@ -37,7 +38,7 @@ func (r *run) authorize() error {
 			r.p.say("Error: %v", err)
 			r.p.say("hootwire cannot catch the code here: paste it instead.")
 		} else {
-			r.p.say("Waiting for Hootsuite to send the grant code to %s (up to 10 minutes).", a.CallbackURL())
+			r.p.say("Waiting for Hootsuite to send the grant code to %s (up to %v).", a.CallbackURL(), oauthflow.DefaultTimeout)
 			go func() {
 				err := a.Wait(ctx, l)
 				if ctx.Err() != nil {
@@ -159,12 +160,11 @@ func (r *run) register() error {
 	s := r.proc.Session()
 	r.p.say("Register the instance's webhook URL on your Hootsuite app.")
 	r.p.say("Instance id: %d\nBase64 id: %s\nWebhook URL:\n%s", s.InstanceID, r.proc.EncodedID(), r.proc.WebhookURL())
-	where := "Hootsuite developer account"
-	if page := r.proc.Target().AppPage(); page != "" {
-		where = "sandbox's Hootsuite app page, " + page
+	steps := r.proc.RegisterSteps()
+	for i, step := range steps {
+		r.p.say("%d. %s", i+1, step)
 	}
-	r.p.say("1. Open your %s: My Apps, your app, Edit.\n2. Paste the webhook URL into Webhook URL, and Save.\n3. Press Send ping webhook: Hootsuite should show status 200.", where)
-	fmt.Fprint(r.p.out, "4. Press Enter here when it is registered. ")
+	fmt.Fprintf(r.p.out, "%d. Press Enter here when it is registered. ", len(steps)+1)
 	if _, err := r.p.read(false); err != nil {
 		return err
 	}

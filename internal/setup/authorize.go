@@ -33,7 +33,7 @@ func (p *Procedure) Authorize(ctx context.Context) (*Authorization, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	in, appSet := p.in, p.appSet
+	in, appSet := p.inputs(), p.appSet
 	p.mu.Unlock()
 	if !appSet {
 		return nil, errors.New("authorize: the Hootsuite app's client id, client secret and callback URL are needed first")

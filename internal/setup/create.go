@@ -111,10 +111,22 @@ func (p *Procedure) Create(ctx context.Context) (*api.Instance, error) {
 		return nil, fmt.Errorf("%w; looking for the instance it may have created failed too: %v. Try again once the platform answers: hootwire looks for the instance again before anything else", err, lookErr)
 	case found == nil:
 		p.spend()
-		return nil, fmt.Errorf("%s. No instance was created, but the grant code may have been spent: %w", what(err), ErrNeedsAuthorization)
+		return nil, spentError{err}
 	}
 	return p.keep(found)
 }
+
+// spentError is a create without a clear answer that made no instance:
+// the grant code may have been spent. It says what happened without the
+// cause's own advice (a fresh authorization is what helps), and keeps the
+// cause, so a time-out still counts as a network failure.
+type spentError struct{ cause error }
+
+func (e spentError) Error() string {
+	return what(e.cause) + ". No instance was created, but the grant code may have been spent: " + ErrNeedsAuthorization.Error()
+}
+
+func (e spentError) Unwrap() []error { return []error{e.cause, ErrNeedsAuthorization} }
 
 // spend forgets the grant code: it cannot be sent again.
 func (p *Procedure) spend() {

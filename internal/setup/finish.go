@@ -30,6 +30,20 @@ func (p *Procedure) EventCallbackURL() string {
 	return p.WebhookURL()
 }
 
+// RegisterSteps are what the user does at Hootsuite with the webhook URL,
+// in order; the front end adds how to tell it they are done.
+func (p *Procedure) RegisterSteps() []string {
+	where := "your Hootsuite developer account"
+	if page := p.target.AppPage(); page != "" {
+		where = "the sandbox's Hootsuite app page, " + page
+	}
+	return []string{
+		"Open " + where + ": My Apps, your app, Edit.",
+		"Paste the webhook URL into Webhook URL, and Save.",
+		"Press Send ping webhook: Hootsuite should show status 200.",
+	}
+}
+
 // MarkRegistered records that the user registered the webhook URL at
 // Hootsuite.
 func (p *Procedure) MarkRegistered() error {

@@ -141,12 +141,11 @@ type Procedure struct {
 	red    *redact.Redactor
 
 	mu      sync.Mutex
-	session Session
+	session Session     // every input that is no secret lives here, once
 	client  *api.Client // set by SetAccount
 	checked bool        // the account check passed with this client
-	// in holds the inputs as submitted; appSet and instanceSet say which
-	// parts have been.
-	in          Inputs
+	secrets secrets
+	// appSet and instanceSet say which parts of the inputs were submitted.
 	appSet      bool
 	instanceSet bool
 	resumed     bool
@@ -221,13 +220,26 @@ func (p *Procedure) Session() Session {
 	return s
 }
 
+// secrets are the ones this run was given; they are never saved.
+type secrets struct {
+	user, org, client string
+}
+
 // Inputs are the inputs submitted so far, secrets included.
 func (p *Procedure) Inputs() Inputs {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	in := p.in
-	in.Tags = append([]string(nil), in.Tags...)
-	return in
+	return p.inputs()
+}
+
+// inputs is Inputs with p.mu held.
+func (p *Procedure) inputs() Inputs {
+	s := p.session
+	return Inputs{
+		BaseURL: p.target.BaseURL, UserSecret: p.secrets.user, OrgSecret: p.secrets.org,
+		ClientID: s.ClientID, ClientSecret: p.secrets.client, CallbackURL: s.CallbackURL,
+		Name: s.Name, Tags: append([]string(nil), s.Tags...), EventCallbackURL: s.EventCallbackURL,
+	}
 }
 
 // record changes the session under the lock and saves a copy of it.

@@ -706,6 +706,8 @@ func TestExitStatuses(t *testing.T) {
 		{"needs authorization", ctx, ErrNeedsAuthorization, ExitAPI},
 		{"network", ctx, &api.NetworkError{Err: errors.New("refused")}, ExitNetwork},
 		{"disk", ctx, errors.New("disk full"), ExitFailure},
+		{"a create timed out, no instance made", ctx, spentError{&api.NetworkError{Timeout: true, Err: errors.New("timeout")}}, ExitNetwork},
+		{"a create failed, no instance made", ctx, spentError{&api.Error{StatusCode: 503}}, ExitAPI},
 	}
 	for _, c := range cases {
 		if got := ExitStatus(c.ctx, c.err); got != c.want {

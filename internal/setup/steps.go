@@ -160,7 +160,7 @@ func (p *Procedure) SetAccount(a Account) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.client, p.checked = client, false
-	p.in.BaseURL, p.in.UserSecret, p.in.OrgSecret = p.target.BaseURL, a.UserSecret, a.OrgSecret
+	p.secrets.user, p.secrets.org = a.UserSecret, a.OrgSecret
 	return nil
 }
 
@@ -199,8 +199,8 @@ func (p *Procedure) SetApp(a App) error {
 	p.red.Add(a.ClientSecret)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.in.ClientID, p.in.ClientSecret, p.in.CallbackURL = strings.TrimSpace(a.ClientID), a.ClientSecret, strings.TrimSpace(a.CallbackURL)
-	p.session.ClientID, p.session.CallbackURL = p.in.ClientID, p.in.CallbackURL
+	p.secrets.client = a.ClientSecret
+	p.session.ClientID, p.session.CallbackURL = strings.TrimSpace(a.ClientID), strings.TrimSpace(a.CallbackURL)
 	p.appSet = true
 	return nil
 }
@@ -227,8 +227,7 @@ func (p *Procedure) SetInstance(s InstanceSettings) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.in.Name, p.in.Tags, p.in.EventCallbackURL = strings.TrimSpace(s.Name), tags, strings.TrimSpace(s.EventCallbackURL)
-	p.session.Name, p.session.Tags, p.session.EventCallbackURL = p.in.Name, p.in.Tags, p.in.EventCallbackURL
+	p.session.Name, p.session.Tags, p.session.EventCallbackURL = strings.TrimSpace(s.Name), tags, strings.TrimSpace(s.EventCallbackURL)
 	p.instanceSet = true
 	return nil
 }
@@ -255,11 +254,37 @@ func (p *Procedure) Resume(s Session) error {
 	}
 	s.Tags = append([]string(nil), s.Tags...)
 	p.session = s
-	p.in.ClientID, p.in.CallbackURL = s.ClientID, s.CallbackURL
-	p.in.Name, p.in.Tags, p.in.EventCallbackURL = s.Name, s.Tags, s.EventCallbackURL
 	p.instanceSet, p.appSet, p.auth, p.code = true, false, nil, ""
 	p.resumed = true
 	return nil
+}
+
+// AppDefaults are the Hootsuite app settings to offer the user: for a
+// resumed setup, the client id and callback URL it recorded, so that a
+// fresh authorization matches it; otherwise given's. The client secret is
+// always given's: it is never saved.
+func (p *Procedure) AppDefaults(given App) App {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.resumed {
+		given.ClientID, given.CallbackURL = p.session.ClientID, p.session.CallbackURL
+	}
+	return given
+}
+
+// Connected reports whether the account is set, so the platform can be
+// asked anything (deleting the instance, say).
+func (p *Procedure) Connected() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.client != nil
+}
+
+// EventChoices are where Open Connectors can deliver the instance's events,
+// as every front end offers them: the doc's choice first.
+var EventChoices = [2]string{
+	"the doc's choice: the Hootsuite webhook URL with the encoded id, set on the Finish step",
+	"my app's URL: Open Connectors posts the normalized events there",
 }
 
 // App is the Hootsuite app part of the inputs.

@@ -7,6 +7,16 @@ import (
 	"hootwire/internal/sandbox"
 )
 
+// PresetHosts are the Open Connectors platforms seen in public material,
+// the doc's us2 first. No official list exists: any URL is accepted too.
+var PresetHosts = []string{
+	"https://api.openconnectors.us2.ext.hana.ondemand.com/elements/api-v2",
+	"https://api.openconnectors.eu10.ext.hana.ondemand.com/elements/api-v2",
+	"https://api.openconnectors.us10.ext.hana.ondemand.com/elements/api-v2",
+	"https://api.openconnectors.ext.hana.ondemand.com/elements/api-v2",
+	"https://api.cloud-elements.com/elements/api-v2",
+}
+
 // Approver approves the consent page on the user's behalf and returns
 // where the provider sends the browser back to: the built-in sandbox can,
 // so a demo runs where no browser opens. A real provider cannot.
@@ -51,22 +61,15 @@ func (t Target) AppPage() string {
 	return t.Root + "/hootsuite/app"
 }
 
-// Demo fills the sandbox's demo credentials into the inputs left empty;
-// on a real platform it changes nothing.
+// Demo gives the inputs the sandbox's demo credentials; on a real
+// platform it changes nothing. They replace what the environment gave: a
+// real secret has no business in the sandbox, which would refuse it.
 func (t Target) Demo(in Inputs) Inputs {
 	if !t.IsSandbox() {
 		return in
 	}
 	demo := DemoInputs()
-	set := func(v *string, demo string) {
-		if *v == "" {
-			*v = demo
-		}
-	}
-	set(&in.UserSecret, demo.UserSecret)
-	set(&in.OrgSecret, demo.OrgSecret)
-	set(&in.ClientID, demo.ClientID)
-	set(&in.ClientSecret, demo.ClientSecret)
+	in.UserSecret, in.OrgSecret, in.ClientID, in.ClientSecret = demo.UserSecret, demo.OrgSecret, demo.ClientID, demo.ClientSecret
 	return in
 }
 

@@ -361,7 +361,7 @@ func finishFromCreate(tm *term) string {
 	tm.t.Helper()
 	create(tm)
 	tm.keys("Enter")
-	tm.waitFor("Step 7 of 8: Register at Hootsuite", "enter registered: go on")
+	tm.waitFor("Step 7 of 8: Register at Hootsuite", "enter registered")
 	tm.keys("Enter")
 	tm.waitFor("Done: the instance is set up and its events are wired.")
 	tm.keys("Enter")

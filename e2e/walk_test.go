@@ -40,7 +40,7 @@ func TestSandboxWalkInNineKeys(t *testing.T) {
 		{"a approve here", "a"},
 		{"enter create the instance", "Enter"},
 		{"Created instance ", "Enter"},
-		{"enter registered: go on", "Enter"},
+		{"enter registered", "Enter"},
 		{"Done: the instance is set up and its events are wired.", "Enter"},
 	}
 	for _, s := range steps {

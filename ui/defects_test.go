@@ -663,3 +663,27 @@ func TestResumeWithNothingToResumeSaysSo(t *testing.T) {
 	d.press("enter")
 	d.shows("--resume: no unfinished setup was saved for")
 }
+
+// At 60 columns the help line still shows each step's first key, the way
+// on, all keys and quit.
+func TestTheShortHelpKeepsWhatMattersAt60Columns(t *testing.T) {
+	eachScreen(t, 60, 20, func(name string, m Model) {
+		lines := strings.Split(stable(m.View().Content), "\n")
+		last := lines[len(lines)-1]
+		keys := m.page().Keys()
+		if len(keys) == 0 {
+			return
+		}
+		want := []string{keys[0].Help().Key + " " + keys[0].Help().Desc, "all keys", "ctrl+c quit"}
+		for _, k := range keys {
+			if k.Help().Key == "enter" {
+				want = append(want, "enter "+k.Help().Desc)
+			}
+		}
+		for _, w := range want {
+			if !strings.Contains(last, w) {
+				t.Errorf("%s: the help line %q lacks %q", name, last, w)
+			}
+		}
+	})
+}

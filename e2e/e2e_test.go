@@ -495,7 +495,7 @@ func TestResizeAndQuit(t *testing.T) {
 	created := create(tm)
 	id := regexp.MustCompile(`Created instance (\d+)\.`).FindStringSubmatch(created)[1]
 	tm.keys("C-c")
-	tm.waitFor("Quit now? Instance "+id, "n stay")
+	tm.waitFor("Quit now? Instance "+id, "n/esc stay")
 	tm.keys("n")
 	tm.waitUntil("the Create step again, the question gone", func(s string) bool {
 		return strings.Contains(s, "Created instance "+id) && !strings.Contains(s, "Quit now?")

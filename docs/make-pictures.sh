@@ -12,11 +12,14 @@ sock="$work/tmux"
 trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # The wizard listens for the grant code on the callback URL's port, and
-# refuses to start listening when another program holds it (a test or a
-# second wizard on the same machine). The pictures show the default port,
-# 4668, when it is free, and another free port when it is not.
+# stops with an error when another program holds it (a wizard someone is
+# running, a test, another run of this script). The pictures show the
+# default port, 4668, when it is free, and another free port when it is
+# not; quick runs, whose captures nobody looks at, always take another
+# port, so that two of them at once do not both choose 4668.
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || (exec 3<>"/dev/tcp/::1/$1") 2>/dev/null; }
 port=4668
+if [ "${QUICK:-}" = 1 ]; then port=$((40000 + RANDOM % 20000)); fi
 while in_use "$port"; do port=$((40000 + RANDOM % 20000)); done
 
 go build -o "$work/hootwire" .
@@ -36,11 +39,18 @@ screen() {
 # two captures 100 ms apart are the same. The first redraw that shows a
 # text may be followed by more (a check that finishes, a field that fills
 # in), and a key sent before them can be lost or land on the wrong screen,
-# more so on a busy machine. 60 s at most.
+# more so on a busy machine. 60 s at most; at once if the wizard shows an
+# error, as no key of this script answers one.
 wait_for() {
   local deadline=$((SECONDS + 60)) prev="" cur t ok
   while [ "$SECONDS" -lt "$deadline" ]; do
     cur=$(screen)
+    if [[ $cur == *"│ Error: "* ]]; then
+      printf 'make-pictures: the wizard stopped with an error, waiting for:' >&2
+      printf ' "%s"' "$@" >&2
+      printf '\n%s\n' "$cur" >&2
+      exit 1
+    fi
     ok=1
     for t in "$@"; do
       [[ $cur == *"$t"* ]] || { ok=0; break; }

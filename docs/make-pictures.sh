@@ -19,8 +19,8 @@ trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 # port, so that two of them at once do not both choose 4668.
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || (exec 3<>"/dev/tcp/::1/$1") 2>/dev/null; }
 port=4668
-if [ "${QUICK:-}" = 1 ]; then port=$((40000 + RANDOM % 20000)); fi
-while in_use "$port"; do port=$((40000 + RANDOM % 20000)); done
+if [ "${QUICK:-}" = 1 ]; then port=$((20000 + RANDOM % 12000)); fi
+while in_use "$port"; do port=$((20000 + RANDOM % 12000)); done
 
 go build -o "$work/hootwire" .
 tmux -S "$sock" -f /dev/null new-session -d -x 100 -y 30 \

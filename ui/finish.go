@@ -96,7 +96,7 @@ func (r registerPage) View() pageView {
 	s := p.Session()
 	steps := append(p.RegisterSteps(), "Come back here and press enter.")
 	if r.appPage() != "" {
-		steps[0] += " (o opens it)"
+		steps[0] += " Press o to open it."
 	}
 	var list []string
 	for i, step := range steps {

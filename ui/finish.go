@@ -39,7 +39,6 @@ func (r registerPage) Typing() bool          { return false }
 func (r registerPage) SetSize(w, _ int) page { r.width = w; return r }
 func (r registerPage) appPage() string       { return r.proc.Target().AppPage() }
 func (r registerPage) enter() key.Binding    { return as(r.keys.Next, "registered") }
-func (r registerPage) copyKey() key.Binding  { return as(r.keys.Copy, "copy webhook URL") }
 func (r registerPage) openKey() key.Binding  { return as(r.keys.Open, "open the app page") }
 
 func (r registerPage) Keys() []key.Binding {

@@ -55,6 +55,9 @@ func (a authorizePage) View() pageView {
 	if r := a.auth.RedirectURI(); r != "" {
 		add(prose(st.Muted, "Hootsuite will send the browser back to "+r, w))
 	}
+	if !a.auth.RedirectMatches() {
+		add(prose(st.Error, "That is not your callback URL, "+a.auth.CallbackURL()+": the platform did not ask for what hootwire sent. Do not approve unless you expected it.", w))
+	}
 	add("")
 	if a.pasting {
 		body, cur := a.paste.view(st)

@@ -9,25 +9,30 @@ import (
 
 	"hootwire/internal/redact"
 	"hootwire/internal/setup"
+	"hootwire/internal/termsafe"
 )
+
+// The helpers below lay out text that may hold what the network or the
+// user gave (a name, a URL, an error): each passes it through termsafe
+// first, so that nothing in it acts on the terminal.
 
 // prose wraps text to w cells at word boundaries (a word longer than the
 // line, a URL say, is broken), then styles it. Nothing is ever cut.
 func prose(st lipgloss.Style, text string, w int) string {
-	return st.Render(ansi.Wrap(text, max(1, w), ""))
+	return st.Render(ansi.Wrap(termsafe.Text(text), max(1, w), ""))
 }
 
 // urlBlock breaks a URL into lines of w cells, so that it reads whole; the
 // copy key gives it without the breaks.
 func urlBlock(st lipgloss.Style, u string, w int) string {
-	return st.Render(ansi.Hardwrap(u, max(1, w), false))
+	return st.Render(ansi.Hardwrap(termsafe.Line(u), max(1, w), false))
 }
 
 // hang writes lead then text wrapped to w, its later lines indented under
-// the text, as a list item or a table row is.
+// the text, as a list item or a table row is. lead is hootwire's own.
 func hang(lead, text string, w int) string {
 	indent := ansi.StringWidth(lead)
-	lines := strings.Split(ansi.Wrap(text, max(1, w-indent), ""), "\n")
+	lines := strings.Split(ansi.Wrap(termsafe.Text(text), max(1, w-indent), ""), "\n")
 	for i := range lines {
 		if i == 0 {
 			lines[i] = lead + lines[i]
@@ -55,9 +60,9 @@ func table(st Styles, rows []row, w int) string {
 	room := max(10, w-width-2)
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
-		value := ansi.Wrap(r.value, room, "")
+		value := ansi.Wrap(termsafe.Line(r.value), room, "")
 		if r.url {
-			value = ansi.Hardwrap(r.value, room, false)
+			value = ansi.Hardwrap(termsafe.Line(r.value), room, false)
 		}
 		lines := strings.Split(value, "\n")
 		for i, l := range lines {
@@ -83,7 +88,8 @@ func errorBox(st Styles, proc *setup.Procedure, err error, hint string, w int) s
 	if proc != nil {
 		red = proc.Redactor()
 	}
-	text := prose(st.Value, st.Error.Render("Error: ")+red.String(err.Error()), w-2)
+	// Wrapped as plain text first, then the one styled word put in.
+	text := strings.Replace(prose(st.Value, "Error: "+red.String(err.Error()), w-2), "Error: ", st.Error.Render("Error: "), 1)
 	if hint != "" {
 		text += "\n" + prose(st.Label, hint, w-2)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
+	"hootwire/internal/termsafe"
 )
 
 // Env is the outside world a run sees; tests give it their own.
@@ -79,7 +80,7 @@ func Main(ctx context.Context, args []string, e Env) int {
 		return setup.ExitOK
 	}
 	if err := o.check(fs); err != nil {
-		fmt.Fprintf(e.Stderr, "hootwire: %v\n", err)
+		fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitUsage
 	}
 	switch {
@@ -149,7 +150,7 @@ func runSandbox(ctx context.Context, args []string, e Env) int {
 	}
 	srv, err := sandbox.Start(ctx, *addr, sandbox.Options{AutoApprove: *autoApprove})
 	if err != nil {
-		fmt.Fprintf(e.Stderr, "hootwire sandbox: %v\n", err)
+		fmt.Fprintf(e.Stderr, "hootwire sandbox: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitUsage
 	}
 	defer srv.Close()

@@ -15,6 +15,7 @@ import (
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
 	"hootwire/internal/store"
+	"hootwire/internal/termsafe"
 	"hootwire/oauthflow"
 )
 
@@ -32,8 +33,27 @@ func badInput(format string, args ...any) error {
 // progress writes the scripted mode's lines on stderr.
 type progress struct{ w io.Writer }
 
+// say writes one progress line. Its string arguments (a name or a URL from
+// the platform, say) pass through termsafe on one line: they must neither
+// act on the terminal nor forge a line of their own.
 func (p progress) say(format string, args ...any) {
-	fmt.Fprintf(p.w, "hootwire: "+format+"\n", args...)
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = termsafe.Line(a)
+		case error:
+			args[i] = termsafe.Line(a.Error())
+		case fmt.Stringer:
+			args[i] = termsafe.Line(a.String())
+		}
+	}
+	fmt.Fprintf(p.w, "hootwire: %s\n", termsafe.Line(fmt.Sprintf(format, args...)))
+}
+
+// text writes hootwire's own text of several lines (a report of inputs, a
+// note on stopping), made inert as a whole.
+func (p progress) text(s string) {
+	fmt.Fprintf(p.w, "hootwire: %s\n", termsafe.Text(s))
 }
 
 // openStore opens the config directory: --config-dir, HOOTWIRE_CONFIG_DIR,
@@ -133,7 +153,7 @@ func runScripted(ctx context.Context, o options, e Env) int {
 	if err != nil {
 		// Errors pass through the redactor: a URL in one (a callback with
 		// its code) must not print a secret.
-		say.say("%s", red.String(err.Error()))
+		say.text(red.String(err.Error()))
 	}
 	return setup.ExitStatus(ctx, err)
 }
@@ -183,7 +203,7 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 	defer func() {
 		if err != nil {
 			if note := proc.StopNote(resumeCommand(o, proc.BaseURL())); note != "" {
-				say.say("%s", note)
+				say.text(note)
 			}
 		}
 	}()
@@ -274,6 +294,9 @@ func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e 
 		return err
 	}
 	say.say("authorization URL: %s", a.URL())
+	if !a.RedirectMatches() {
+		say.say("warning: the authorization URL sends the browser back to %s, not to your callback URL %s", a.RedirectURI(), a.CallbackURL())
+	}
 	if a.CanApprove() && e.Getenv("BROWSER") == "" {
 		if err := a.Approve(); err != nil {
 			return err

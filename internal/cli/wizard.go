@@ -13,6 +13,7 @@ import (
 	"hootwire/internal/plain"
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
+	"hootwire/internal/termsafe"
 	"hootwire/oauthflow"
 	"hootwire/ui"
 )
@@ -99,7 +100,7 @@ func runWizard(ctx context.Context, o options, e Env) int {
 	defer cancel()
 	fe, err := startFrontEnd(ctx, o, e)
 	if err != nil {
-		fmt.Fprintf(e.Stderr, "hootwire: %v\n", err)
+		fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitStatus(ctx, err)
 	}
 	defer fe.close()
@@ -117,7 +118,7 @@ func runWizard(ctx context.Context, o options, e Env) int {
 	final, runErr := p.Run()
 	m, _ := final.(ui.Model)
 	if runErr != nil && !errors.Is(runErr, tea.ErrInterrupted) && !errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() == nil {
-		fmt.Fprintf(e.Stderr, "hootwire: %v\n", runErr)
+		fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(runErr.Error()))
 		return setup.ExitFailure
 	}
 	return ended(ctx, o, e, m.Procedure(), m.Err())
@@ -137,7 +138,7 @@ func ended(ctx context.Context, o options, e Env, proc *setup.Procedure, lastErr
 	}
 	if proc != nil {
 		if note := proc.StopNote(resumeCommand(o, proc.BaseURL())); note != "" {
-			fmt.Fprintf(e.Stderr, "hootwire: %s\n", note)
+			fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(note))
 		}
 	}
 	if lastErr != nil && ctx.Err() == nil {
@@ -153,7 +154,7 @@ func runPlain(ctx context.Context, o options, e Env) int {
 	}
 	fe, err := startFrontEnd(ctx, o, e)
 	if err != nil {
-		fmt.Fprintf(e.Stderr, "hootwire: %v\n", err)
+		fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitStatus(ctx, err)
 	}
 	defer fe.close()

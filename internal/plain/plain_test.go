@@ -139,3 +139,14 @@ func TestPlainShowsAFailureAndTriesAgain(t *testing.T) {
 		t.Errorf("the failure was not shown:\n%s", out.String())
 	}
 }
+
+// TestPromptsAreInert: what the prompts write from the network or a
+// saved file cannot act on the terminal.
+func TestPromptsAreInert(t *testing.T) {
+	var out bytes.Buffer
+	p := &prompter{ctx: t.Context(), out: &out}
+	p.say("Created instance %d (%s).", 7, "x\x1b]0;pwned\x07\x1b[2J\u202E\nDone: forged")
+	if strings.ContainsAny(out.String(), "\x1b\x07\u202E") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("said %q", out.String())
+	}
+}

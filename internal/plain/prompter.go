@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"hootwire/internal/termsafe"
 )
 
 // prompter reads answers line by line and writes everything else.
@@ -24,8 +26,21 @@ type prompter struct {
 // errQuit means the input ended (ctrl+d): the user left.
 var errQuit = errors.New("the input ended")
 
+// say writes hootwire's text. Its string arguments (from the network, a
+// saved file or the user) pass through termsafe on one line each, so that
+// nothing in them acts on the terminal or forges a line of its own.
 func (p *prompter) say(format string, args ...any) {
-	fmt.Fprintf(p.out, format+"\n", args...)
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = termsafe.Line(a)
+		case error:
+			args[i] = termsafe.Line(a.Error())
+		case fmt.Stringer:
+			args[i] = termsafe.Line(a.String())
+		}
+	}
+	fmt.Fprintln(p.out, termsafe.Text(fmt.Sprintf(format, args...)))
 }
 
 // read reads one line; a secret is read without echo on a terminal. An

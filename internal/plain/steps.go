@@ -25,6 +25,9 @@ func (r *run) authorize() error {
 	if redirect := a.RedirectURI(); redirect != "" {
 		r.p.say("Hootsuite will send the browser back to %s", redirect)
 	}
+	if !a.RedirectMatches() {
+		r.p.say("That is not your callback URL, %s: the platform did not ask for what hootwire sent. Do not approve unless you expected it.", a.CallbackURL())
+	}
 	ctx, cancel := context.WithCancel(r.p.ctx)
 	defer cancel()
 	arrived := make(chan error, 1)

@@ -66,13 +66,27 @@ func (a *Authorization) URL() string { return a.url }
 func (a *Authorization) CallbackURL() string { return a.callback }
 
 // RedirectURI is the redirect_uri the consent page asks the provider for,
-// as the browser will read it; empty when the URL carries none.
+// written as the browser will go to it (characters a URL cannot hold stay
+// percent-encoded, so an escape sequence shows as %1B, not as one); empty
+// when the URL carries none.
 func (a *Authorization) RedirectURI() string {
 	u, err := url.Parse(a.url)
 	if err != nil {
 		return ""
 	}
-	return u.Query().Get("redirect_uri")
+	raw := u.Query().Get("redirect_uri")
+	if r, err := url.Parse(raw); err == nil {
+		return r.String()
+	}
+	return url.QueryEscape(raw)
+}
+
+// RedirectMatches reports whether the consent page sends the browser back
+// to the callback URL this setup gave; a platform that answered with
+// another one is not to be trusted with an approval.
+func (a *Authorization) RedirectMatches() bool {
+	r := a.RedirectURI()
+	return r == "" || r == a.callback
 }
 
 // NeedsListener reports whether the redirect can be caught on this machine;

@@ -715,3 +715,21 @@ func TestExitStatuses(t *testing.T) {
 		}
 	}
 }
+
+// TestTheRedirectShowsAsTheBrowserGoesThere: a redirect_uri that hides
+// an escape sequence shows it percent-encoded, and one that is not the
+// callback URL is told apart.
+func TestTheRedirectShowsAsTheBrowserGoesThere(t *testing.T) {
+	a := &Authorization{callback: "http://localhost:4668/callback"}
+	a.url = "https://hootsuite.example/oauth2/auth?redirect_uri=http%3A%2F%2Fevil.example%2F%1b%5B8m%2F%2Flocalhost&state=x"
+	if got := a.RedirectURI(); strings.ContainsRune(got, '\x1b') || !strings.Contains(got, "evil.example") {
+		t.Errorf("RedirectURI = %q", got)
+	}
+	if a.RedirectMatches() {
+		t.Error("a redirect elsewhere matches the callback")
+	}
+	a.url = "https://hootsuite.example/oauth2/auth?redirect_uri=http%3A%2F%2Flocalhost%3A4668%2Fcallback&state=x"
+	if a.RedirectURI() != a.callback || !a.RedirectMatches() {
+		t.Errorf("RedirectURI = %q", a.RedirectURI())
+	}
+}

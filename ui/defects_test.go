@@ -691,3 +691,31 @@ func TestTheShortHelpKeepsWhatMattersAt60Columns(t *testing.T) {
 		}
 	})
 }
+
+// A plain http:// platform on another machine is used only after the
+// user's explicit yes, asked in red.
+func TestPlainHTTPElsewhereIsAskedFor(t *testing.T) {
+	e := newTestEnv(t)
+	e.cfg.Color = true
+	d := newDriver(t, e, 100, 30)
+	d.press("up")
+	d.typeText("http://192.0.2.2:5130/elements/api-v2")
+	d.press("enter")
+	d.settle()
+	if d.m.step != setup.StepTarget || !says(d.screen(), "cross the network unencrypted") || !says(d.screen(), "y use it, unencrypted") {
+		t.Fatalf("no question before sending secrets in clear text:\n%s", d.screen())
+	}
+	red, _, _ := strings.Cut(d.m.c.styles.Error.Render("This platform URL"), "URL")
+	if !strings.Contains(d.m.View().Content, red+"URL is plain http://") {
+		t.Error("the question is not in the error style")
+	}
+	d.press("n")
+	if says(d.screen(), "unencrypted") || d.m.step != setup.StepTarget {
+		t.Fatalf("n should withdraw the question:\n%s", d.screen())
+	}
+	d.press("enter", "y")
+	d.until("the account step", func(m Model) bool { return m.step == setup.StepAccount })
+	if !d.m.proc.Target().AllowPlainHTTP {
+		t.Error("the yes was not kept with the target")
+	}
+}

@@ -30,6 +30,9 @@ type targetPage struct {
 	width    int
 	starting bool
 	err      error
+	// confirm is a plain http:// platform on another machine, waiting for
+	// the user's explicit yes.
+	confirm *setup.Target
 	// sandbox is the built-in sandbox once running: --sandbox started it,
 	// or this step did when the user chose it.
 	sandbox *sandbox.Server
@@ -73,7 +76,7 @@ func (t targetPage) Title() string { return setup.StepTarget.String() }
 
 func (t targetPage) onCustom() bool { return t.options[t.cursor] == optionCustom }
 
-func (t targetPage) Typing() bool { return t.onCustom() }
+func (t targetPage) Typing() bool { return t.onCustom() && t.confirm == nil }
 
 func (t targetPage) SetSize(w, _ int) page {
 	t.width = w
@@ -90,8 +93,11 @@ func (t targetPage) listKeys() (up, down key.Binding) {
 }
 
 func (t targetPage) Keys() []key.Binding {
-	if t.starting {
+	switch {
+	case t.starting:
 		return nil
+	case t.confirm != nil:
+		return []key.Binding{as(t.keys.Yes, "use it, unencrypted"), as(t.keys.No, "choose another")}
 	}
 	up, down := t.listKeys()
 	keys := []key.Binding{as(t.keys.Next, "choose"), up, down}
@@ -117,6 +123,17 @@ func (t targetPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case tea.PasteMsg:
 		return t, t.updateCustom(msg)
 	case tea.KeyPressMsg:
+		if t.confirm != nil {
+			switch {
+			case key.Matches(msg, t.keys.Yes):
+				target := *t.confirm
+				target.AllowPlainHTTP, t.confirm = true, nil
+				return t, func() tea.Msg { return targetMsg{target} }
+			case key.Matches(msg, t.keys.No):
+				t.confirm = nil
+			}
+			return t, nil
+		}
 		up, down := t.listKeys()
 		switch {
 		case key.Matches(msg, up):
@@ -163,6 +180,13 @@ func (t *targetPage) choose() tea.Cmd {
 		if target, err = setup.NewTarget(t.custom.Value()); err != nil {
 			t.problem = err
 			return nil
+		}
+		if target.PlainHTTP() {
+			if !t.cfg.AllowPlainHTTP {
+				t.confirm = &target
+				return nil
+			}
+			target.AllowPlainHTTP = true
 		}
 	default:
 		target = setup.Target{BaseURL: choice}
@@ -249,6 +273,8 @@ func (t targetPage) View() pageView {
 	}
 	v.Body = strings.Join(lines, "\n")
 	switch {
+	case t.confirm != nil:
+		v.Status = prose(st.Error, (&setup.PlainHTTPError{Host: t.confirm.Host()}).Warning(), w)
 	case t.starting:
 		v.Status = "Starting the sandbox…"
 	case t.err != nil:

@@ -49,12 +49,15 @@ type Config struct {
 	Sandbox   *sandbox.Server // already running: --sandbox
 	Prefill   setup.Inputs    // from flags and environment
 	NoBrowser bool
-	API       api.Options
-	Store     *store.Store // where setups are saved and found again; nil: nowhere
-	Resume    bool         // --resume: continue the unfinished setup without asking
-	Deps      Deps
-	Color     bool
-	Now       func() time.Time
+	// AllowPlainHTTP: the user allowed a plain http:// platform on another
+	// machine beforehand (--allow-plain-http); otherwise the wizard asks.
+	AllowPlainHTTP bool
+	API            api.Options
+	Store          *store.Store // where setups are saved and found again; nil: nowhere
+	Resume         bool         // --resume: continue the unfinished setup without asking
+	Deps           Deps
+	Color          bool
+	Now            func() time.Time
 }
 
 // dialog is a question the root asks over the step on show.

@@ -25,6 +25,7 @@ type options struct {
 	version          bool
 	nonInteractive   bool
 	plain            bool
+	allowPlainHTTP   bool
 	jsonOut          bool
 	code             string
 	configDir        string
@@ -53,6 +54,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")
+	fs.BoolVar(&o.allowPlainHTTP, "allow-plain-http", false, "allow a plain http:// platform URL on another machine, which sends every secret unencrypted (plain http:// on this machine is always allowed)")
 	fs.BoolVar(&o.plain, "plain", false, "the wizard as plain line-by-line prompts, with no full-screen drawing (for screen readers; also when TERM=dumb)")
 	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
 	fs.StringVar(&o.code, "code", "", "- reads a grant code obtained elsewhere (or the URL the browser landed on) from standard input, skipping the browser and the listener; the code itself is never a flag value, which the process list and shell history would keep")

@@ -183,6 +183,7 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 		if target, err = setup.NewTarget(in.BaseURL); err != nil {
 			return setup.Problems{{Field: setup.FieldBaseURL, Err: err}}
 		}
+		target.AllowPlainHTTP = o.allowPlainHTTP
 	}
 	st, err := openStore(o, e.Getenv)
 	if err != nil {

@@ -556,3 +556,16 @@ func TestResumeCommandKeepsModeAndConfigDir(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainHTTPElsewhereIsRefused: the scripted mode sends no secret to a
+// plain http:// platform on another machine unless told to.
+func TestPlainHTTPElsewhereIsRefused(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	vars := map[string]string{"OC_BASE_URL": "http://192.0.2.2:5130/elements/api-v2", "OC_USER_SECRET": sandbox.DemoUserSecret,
+		"OC_ORG_SECRET": sandbox.DemoOrgSecret, "HOOTSUITE_CLIENT_ID": "id", "HOOTSUITE_CLIENT_SECRET": sandbox.DemoClientSecret,
+		"HOOTWIRE_CONFIG_DIR": t.TempDir()}
+	code := Main(t.Context(), []string{"--non-interactive", "--timeout", "1s"}, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return vars[k] }})
+	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "--allow-plain-http") || !strings.Contains(stderr.String(), "unencrypted") {
+		t.Errorf("exit %d:\n%s", code, stderr.String())
+	}
+}

@@ -60,7 +60,9 @@ func startFrontEnd(ctx context.Context, o options, e Env) (frontEnd, error) {
 		API:       o.apiOptions(logger),
 		Prefill:   o.inputs(e.Getenv),
 		NoBrowser: o.noBrowser,
-		Color:     e.Getenv("NO_COLOR") == "" && e.Getenv("TERM") != "dumb",
+		// --allow-plain-http answers the wizard's question beforehand.
+		AllowPlainHTTP: o.allowPlainHTTP,
+		Color:          e.Getenv("NO_COLOR") == "" && e.Getenv("TERM") != "dumb",
 		Deps: ui.Deps{
 			// The browser outlives hootwire: closing the user's browser
 			// when the wizard ends would be rude.

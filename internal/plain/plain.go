@@ -173,7 +173,23 @@ func (r *run) target() (setup.Target, error) {
 			if err != nil {
 				return setup.Target{}, err
 			}
-			return setup.NewTarget(raw)
+			target, err := setup.NewTarget(raw)
+			if err != nil || !target.PlainHTTP() {
+				return target, err
+			}
+			if !r.cfg.AllowPlainHTTP {
+				r.p.say("%s", (&setup.PlainHTTPError{Host: target.Host()}).Warning())
+				fmt.Fprint(r.p.out, "Type yes to use it unencrypted, or press Enter to choose another: ")
+				v, err := r.p.read(false)
+				if err != nil {
+					return setup.Target{}, err
+				}
+				if v != "yes" {
+					continue
+				}
+			}
+			target.AllowPlainHTTP = true
+			return target, nil
 		}
 		return setup.Target{BaseURL: setup.PresetHosts[i-1]}, nil
 	}

@@ -163,6 +163,9 @@ func New(target Target, opts Options) (*Procedure, error) {
 	if target.BaseURL == "" {
 		return nil, fmt.Errorf("start a setup: no platform chosen")
 	}
+	if target.PlainHTTP() && !target.AllowPlainHTTP {
+		return nil, &PlainHTTPError{Host: target.Host()}
+	}
 	id, err := newSessionID()
 	if err != nil {
 		return nil, err

@@ -733,3 +733,27 @@ func TestTheRedirectShowsAsTheBrowserGoesThere(t *testing.T) {
 		t.Errorf("RedirectURI = %q", a.RedirectURI())
 	}
 }
+
+// TestPlainHTTPStaysOnThisMachine: plain http:// is accepted for loopback
+// hosts only, unless the user explicitly allowed it.
+func TestPlainHTTPStaysOnThisMachine(t *testing.T) {
+	for _, raw := range []string{"http://127.0.0.1:5130/elements/api-v2", "http://localhost/elements/api-v2", "http://[::1]:80/elements/api-v2", "https://192.0.2.2/elements/api-v2"} {
+		target, err := NewTarget(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := New(target, Options{}); err != nil {
+			t.Errorf("%s: %v", raw, err)
+		}
+	}
+	target, _ := NewTarget("http://192.0.2.2:5130/elements/api-v2")
+	_, err := New(target, Options{})
+	var plain *PlainHTTPError
+	if !errors.As(err, &plain) || !strings.Contains(err.Error(), "--allow-plain-http") || ExitStatus(context.Background(), err) != ExitUsage {
+		t.Fatalf("plain http to another machine: %v", err)
+	}
+	target.AllowPlainHTTP = true
+	if _, err := New(target, Options{}); err != nil {
+		t.Errorf("allowed plain http: %v", err)
+	}
+}

@@ -1,10 +1,12 @@
 package setup
 
 import (
+	"fmt"
 	"net/url"
 
 	"hootwire/api"
 	"hootwire/internal/sandbox"
+	"hootwire/oauthflow"
 )
 
 // PresetHosts are the Open Connectors platforms seen in public material,
@@ -33,7 +35,45 @@ type Target struct {
 	Sandbox Approver // non-nil for the built-in sandbox
 	// Root is the sandbox's own address, for its Hootsuite app page.
 	Root string
+	// AllowPlainHTTP is the user's explicit yes to a plain http:// platform
+	// that is not on this machine (--allow-plain-http, or the wizard's
+	// question answered).
+	AllowPlainHTTP bool
 }
+
+// PlainHTTP reports whether the target is plain http:// on another
+// machine: every secret of the setup would cross the network unencrypted.
+// Plain http:// on this machine (the sandbox, a local test platform)
+// stays on the loopback interface.
+func (t Target) PlainHTTP() bool {
+	u, err := url.Parse(t.BaseURL)
+	return err == nil && u.Scheme == "http" && !oauthflow.IsLoopbackHost(u.Hostname())
+}
+
+// PlainHTTPError refuses a plain http:// platform on another machine that
+// the user did not explicitly allow.
+type PlainHTTPError struct{ Host string }
+
+func (e *PlainHTTPError) Error() string {
+	return fmt.Sprintf("the platform URL is plain http:// on %s: the User and Organization secrets, the client secret and the grant code would cross the network unencrypted. Use its https:// URL, or, if you mean it (a test platform on your own network), allow it with --allow-plain-http", e.Host)
+}
+
+// Warning is the question a front end asks before it allows the platform.
+func (e *PlainHTTPError) Warning() string {
+	return fmt.Sprintf("This platform URL is plain http:// on %s, another machine: the User and Organization secrets, the client secret and the grant code would cross the network unencrypted. Use it anyway?", e.Host)
+}
+
+// Host is the platform's host and port.
+func (t Target) Host() string {
+	u, err := url.Parse(t.BaseURL)
+	if err != nil {
+		return t.BaseURL
+	}
+	return u.Host
+}
+
+// Is makes the refusal bad input: exit status 2.
+func (e *PlainHTTPError) Is(target error) bool { return target == ErrBadInput }
 
 // NewTarget is the platform at raw, a base URL as a user gives it.
 func NewTarget(raw string) (Target, error) {

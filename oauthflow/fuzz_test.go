@@ -153,6 +153,13 @@ func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
 	default:
 		t.Fatalf("status %d", rec.Code)
 	}
+	checkAnswerPage(t, rec)
+}
+
+// checkAnswerPage checks the safety headers and that the page holds only
+// the package's own markup, no script and no control character.
+func checkAnswerPage(t *testing.T, rec *httptest.ResponseRecorder) {
+	t.Helper()
 	for k, v := range wantHeaders {
 		if got := rec.Result().Header.Get(k); got != v {
 			t.Fatalf("header %s = %q, want %q", k, got, v)
@@ -188,4 +195,53 @@ func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
 
 func hasControl(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || isBidiControl(r) }) >= 0
+}
+
+// FuzzStartLink drives the start link's handler with any method, Host
+// header and request target, twice. It never panics; every answer carries
+// the safety headers and a page with only the package's own markup; a
+// request counts as a fetch of the link only as a GET of the exact path
+// with the link's own Host; the first fetch alone is the redirect, to the
+// authorization URL; and a second one is answered "already used" and
+// reported.
+func FuzzStartLink(f *testing.F) {
+	const host, path = "127.0.0.1:4669", "/start/dG9rZW4tdG9rZW4tdG9rZW4tdG9rZW4tdG9rZW4"
+	f.Add("GET", host, path)
+	f.Add("GET", "localhost:4669", path)
+	f.Add("GET", "evil.example:4669", path)
+	f.Add("POST", host, path)
+	f.Add("HEAD", host, path)
+	f.Add("GET", host, path+"/")
+	f.Add("GET", host, "/start/")
+	f.Add("GET", host, path+"?state=x#y")
+	f.Add("GET", host, "http://127.0.0.1:4669"+path)
+	f.Add("GET", host, "/start/%64G9rZW4tdG9rZW4tdG9rZW4tdG9rZW4tdG9rZW4")
+	f.Fuzz(func(t *testing.T, method, hostHeader, target string) {
+		h := newStartHandler(host, path, launchAuthURL)
+		req := fuzzRequest(method, hostHeader, target)
+		counts := req.Method == http.MethodGet && strings.EqualFold(req.Host, host) && req.URL.Path == path
+		for i := 1; i <= 2; i++ {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, fuzzRequest(method, hostHeader, target))
+			checkAnswerPage(t, rec)
+			loc := rec.Result().Header.Get("Location")
+			switch {
+			case !counts:
+				if rec.Code != http.StatusNotFound && rec.Code != http.StatusMethodNotAllowed && rec.Code != http.StatusMisdirectedRequest {
+					t.Fatalf("%s %q to %q: status %d", method, target, hostHeader, rec.Code)
+				}
+				if loc != "" || isClosed(h.used) || isClosed(h.reuse) {
+					t.Fatalf("%s %q to %q used the link up", method, target, hostHeader)
+				}
+			case i == 1:
+				if rec.Code != http.StatusSeeOther || loc != launchAuthURL || !isClosed(h.used) || isClosed(h.reuse) {
+					t.Fatalf("the first fetch: %d to %q", rec.Code, loc)
+				}
+			default:
+				if rec.Code != http.StatusGone || loc != "" || !isClosed(h.reuse) || !strings.Contains(rec.Body.String(), "already used") {
+					t.Fatalf("the second fetch: %d to %q, reuse reported %v", rec.Code, loc, isClosed(h.reuse))
+				}
+			}
+		}
+	})
 }

@@ -178,22 +178,28 @@ func Listen(ctx context.Context, callbackURL, state string, opts ListenOptions) 
 	l.stop, l.stopTimeout = stop, stopTimeout
 
 	for _, ln := range lns {
-		srv := &http.Server{
-			Handler:                      l.handler,
-			ReadHeaderTimeout:            orDefault(opts.readHeaderTimeout, readHeaderTimeout),
-			IdleTimeout:                  idleTimeout,
-			MaxHeaderBytes:               maxHeaderBytes,
-			DisableGeneralOptionsHandler: true,
-			ConnState:                    l.conns.track,
-			// The caller may be drawing a screen: the server never prints.
-			ErrorLog: log.New(io.Discard, "", 0),
-		}
+		srv := newServer(l.handler, &l.conns, opts.readHeaderTimeout)
 		l.servers = append(l.servers, srv)
 		l.addrs = append(l.addrs, ln.Addr())
 		l.serving.Go(func() { _ = srv.Serve(ln) })
 	}
 	go l.run(waitCtx)
 	return l, nil
+}
+
+// newServer makes the server for a loopback handler: small headers, short
+// time-outs, no answer to "OPTIONS *", and never a line printed.
+func newServer(h http.Handler, conns *connTracker, readHeader time.Duration) *http.Server {
+	return &http.Server{
+		Handler:                      h,
+		ReadHeaderTimeout:            orDefault(readHeader, readHeaderTimeout),
+		IdleTimeout:                  idleTimeout,
+		MaxHeaderBytes:               maxHeaderBytes,
+		DisableGeneralOptionsHandler: true,
+		ConnState:                    conns.track,
+		// The caller may be drawing a screen: the server never prints.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -273,14 +279,20 @@ func (l *Listener) run(ctx context.Context) {
 // browser's speculative preconnect, a kept-alive one) are closed at once,
 // or Shutdown would wait for them.
 func (l *Listener) shutdown() {
-	ctx, cancel := context.WithTimeout(context.Background(), l.grace)
+	shutdownServers(l.servers, &l.conns, l.grace)
+}
+
+// shutdownServers stops servers, giving a request in flight up to grace to
+// be answered; idle connections are closed at once.
+func shutdownServers(servers []*http.Server, conns *connTracker, grace time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	for _, srv := range l.servers {
+	for _, srv := range servers {
 		srv.SetKeepAlivesEnabled(false)
 	}
-	l.conns.closeWaiting()
+	conns.closeWaiting()
 	var wg sync.WaitGroup
-	for _, srv := range l.servers {
+	for _, srv := range servers {
 		wg.Go(func() {
 			if srv.Shutdown(ctx) != nil {
 				srv.Close()

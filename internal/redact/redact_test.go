@@ -132,3 +132,111 @@ func TestJSONSpellingsAndCutValuesAreMasked(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapedJSONKeysAreDecoded: a secret-named JSON key is recognised
+// after its escapes are decoded, however it is spelled, and so is a value
+// that is a number.
+func TestEscapedJSONKeysAreDecoded(t *testing.T) {
+	r := New() // knows nothing: the shape alone must catch these
+	cases := map[string]string{
+		`{"to\u006ben": "hidden-one-value"}`:                "hidden-one-value",
+		`{"\u0074oken":"hidden-two-value"}`:                 "hidden-two-value",
+		`{"oauth.api.s\u0065cret" : "hidden-three"}`:        "hidden-three",
+		`{"\u0063ode":"hidden-code"}`:                       "hidden-code",
+		`{"REFRESH_\u0054OKEN":"hidden-upper"}`:             "hidden-upper",
+		`{"x":1,"pass\u0077ord":"hidden-pw","y":"visible"}`: "hidden-pw",
+		`{"code":   98765432}`:                              "98765432",
+		`{"to\u006ben":"cut-off-hidden`:                     "cut-off-hidden",
+		`{"to\/ken":"not-a-token-key-but-visible"}`:         "",
+	}
+	for in, hidden := range cases {
+		got := r.String(in)
+		if hidden != "" && strings.Contains(got, hidden) {
+			t.Errorf("String(%s) = %s: the value shows", in, got)
+		}
+		if hidden != "" && !strings.Contains(got, Mask) {
+			t.Errorf("String(%s) = %s: nothing masked", in, got)
+		}
+	}
+	if got := r.String(`{"x":1,"pass\u0077ord":"hidden-pw","y":"visible"}`); !strings.Contains(got, `"y":"visible"`) {
+		t.Errorf("a field that is not a secret was touched: %s", got)
+	}
+	if got := r.String(`{"token":null,"code":true}`); got != `{"token":null,"code":true}` {
+		t.Errorf("null and true are not secrets: %s", got)
+	}
+}
+
+// TestKnownSecretsAreFoundInDecodedJSON: a known secret written with
+// escapes that no encoder in Add's list produces is still masked.
+func TestKnownSecretsAreFoundInDecodedJSON(t *testing.T) {
+	r := New(token)
+	for _, in := range []string{
+		`{"x":"\u0074\u0030ken/Value+D="}`,
+		`{"x":"t0ken\u002FValue\u002bD\u003d and more"}`,
+		`["t0ken\/Value\u002BD="]`,
+	} {
+		got := r.String(in)
+		if strings.Contains(unescape(got), token) {
+			t.Errorf("String(%s) = %s: the token shows once decoded", in, got)
+		}
+		if !strings.Contains(got, Mask) {
+			t.Errorf("String(%s) = %s: nothing masked", in, got)
+		}
+	}
+}
+
+// TestShortSecretsAreMaskedOnlyAsWholeValues: a secret shorter than
+// MinSecretLen is masked where it is a whole value (a JSON string, a query
+// value, a header value, the whole text) and nowhere else, so a one-letter
+// token does not mask every "a" of the log.
+func TestShortSecretsAreMaskedOnlyAsWholeValues(t *testing.T) {
+	r := New("a", "7", "x+y")
+	prose := "a banana and a cat: request 7 of 17 took 70ms"
+	if got := r.String(prose); got != prose {
+		t.Errorf("String(%q) = %q: a short secret garbled ordinary text", prose, got)
+	}
+	masked := map[string]string{
+		`{"name":"a","n":"7"}`:           `{"name":"` + Mask + `","n":"` + Mask + `"}`,
+		`["x","a"]`:                      `["x","` + Mask + `"]`,
+		`{"a":"b"}`:                      `{"a":"b"}`, // a key is not a value
+		`GET /x?k=a&b=banana`:            `GET /x?k=` + Mask + `&b=banana`,
+		`POST k=x%2By&other=x+yz`:        `POST k=` + Mask + `&other=x+yz`,
+		`a`:                              Mask,
+		`{"v":"\u0061"}`:                 `{"v":"` + Mask + `"}`,
+		`User a, Organization 7`:         `User ` + Mask + `, Organization ` + Mask,
+		`{"message":"a is not allowed"}`: `{"message":"a is not allowed"}`,
+	}
+	for in, want := range masked {
+		if got := r.String(in); got != want {
+			t.Errorf("String(%s) = %s, want %s", in, got, want)
+		}
+	}
+	h := http.Header{"X-Whole": {"a"}, "X-Part": {"a banana"}}
+	got := r.Header(h)
+	if got.Get("X-Whole") != Mask || got.Get("X-Part") != "a banana" {
+		t.Errorf("Header = %v: want only the whole value masked", got)
+	}
+	// A secret of MinSecretLen is masked inside text as before.
+	long := strings.Repeat("k", MinSecretLen)
+	r.Add(long)
+	if got := r.String("x" + long + "x"); strings.Contains(got, long) {
+		t.Errorf("a secret of %d characters shows inside text: %q", MinSecretLen, got)
+	}
+}
+
+func TestUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		`plain`:        "plain",
+		`to\u006ben`:   "token",
+		`a\"b\\c\/d\n`: "a\"b\\c/d\n",
+		`\ud83d\ude00`: "\U0001F600",
+		`cut\u00`:      `cut\u00`,
+		`bad\q`:        `bad\q`,
+		`end\`:         `end\`,
+		`\ud83dx`:      "\uFFFDx",
+	} {
+		if got := unescape(in); got != want {
+			t.Errorf("unescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -86,19 +85,50 @@ func (c *Client) checkOAuthRequest(req OAuthURLRequest) error {
 }
 
 // checkOAuthURL refuses an authorization URL that a browser should not be
-// sent to: anything but an absolute http or https URL.
+// sent to: anything but an absolute http or https URL. The refusal is a
+// *DecodeError wrapping ErrUnusableAnswer (the API answered wrongly), and
+// quotes at most the URL's scheme: the rest is the platform's to build and
+// may carry the client id, the state or worse.
 func checkOAuthURL(got OAuthURL) error {
 	u, err := url.Parse(got.OAuthURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s: the platform answered with an authorization URL that is not http or https (%q); it will not be opened", OpOAuthURL, inert(got.OAuthURL, 100))
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
 	}
-	return nil
+	what := "it is not an absolute URL"
+	switch {
+	case got.OAuthURL == "":
+		what = "it is empty"
+	case err == nil && knownSchemes[u.Scheme]:
+		what = fmt.Sprintf("its scheme is %q", u.Scheme)
+	case err == nil && (u.Scheme == "http" || u.Scheme == "https"):
+		what = "it has no host"
+	case err == nil && u.Scheme == "":
+		what = "it has no scheme"
+	}
+	return &DecodeError{Op: OpOAuthURL, StatusCode: http.StatusOK, Size: len(got.OAuthURL),
+		Err: unusable(fmt.Sprintf("the platform answered with an authorization URL that is not http or https (%s); it will not be opened", what))}
 }
 
-// CheckAccount makes one authenticated call (GET /instances) so that wrong
-// secrets fail before the browser is involved. The answer itself is not kept.
+// knownSchemes are the schemes an error may name; any other is part of
+// the answer, and is not quoted.
+var knownSchemes = map[string]bool{"file": true, "javascript": true, "data": true, "vbscript": true, "ftp": true,
+	"mailto": true, "about": true, "blob": true, "ws": true, "wss": true, "ssh": true, "smb": true}
+
+// CheckAccount makes one authenticated call so that wrong secrets fail
+// before the browser is involved: GET /instances?pageSize=1, the smallest
+// list the platform gives. Only its status counts: at most smallBodyBytes
+// of the answer are read, none of it is kept, shown or logged (the debug
+// log has its status and size), since it holds another connector's
+// configuration whenever the organization has one.
 func (c *Client) CheckAccount(ctx context.Context) error {
-	return c.do(ctx, call{op: OpCheckAccount, method: http.MethodGet, path: "/instances", retry: true})
+	q := url.Values{"pageSize": {"1"}}
+	return c.do(ctx, call{op: OpCheckAccount, method: http.MethodGet, path: "/instances", query: q, retry: true, limit: smallBodyBytes, private: true})
+}
+
+// errNoID is a create or list answer without a usable instance: a
+// platform that answers so has misbehaved.
+func errNoID(op, what string) error {
+	return &DecodeError{Op: op, StatusCode: http.StatusOK, Err: unusable("the answer has an instance " + what)}
 }
 
 // CreateInstance is POST /instances. It is sent exactly once, never retried:
@@ -109,8 +139,8 @@ func (c *Client) CreateInstance(ctx context.Context, req CreateInstanceRequest) 
 	if err := c.do(ctx, call{op: OpCreateInstance, method: http.MethodPost, path: "/instances", body: req, out: &out}); err != nil {
 		return nil, err
 	}
-	if out.ID == 0 || out.Token == "" {
-		return nil, &DecodeError{Op: OpCreateInstance, StatusCode: http.StatusOK, Err: errors.New("the answer has no instance id or token")}
+	if out.ID <= 0 || out.Token == "" {
+		return nil, errNoID(OpCreateInstance, "without a positive id or without a token")
 	}
 	c.redactor.Add(out.Token)
 	return &out, nil
@@ -127,18 +157,25 @@ func (c *Client) GetInstance(ctx context.Context, id int64) (*Instance, error) {
 }
 
 // ListInstances is GET /instances, filtered to the instances carrying every
-// given tag (tags[]=...).
+// given tag (tags[]=...). Its answer is logged by size only: a platform that
+// ignored the filter would list other connectors' instances. An instance
+// without a positive id makes the answer unusable.
 func (c *Client) ListInstances(ctx context.Context, tags ...string) ([]Instance, error) {
 	q := url.Values{}
 	for _, t := range tags {
 		q.Add("tags[]", t)
 	}
 	var out []Instance
-	if err := c.do(ctx, call{op: OpListInstances, method: http.MethodGet, path: "/instances", query: q, retry: true, out: &out}); err != nil {
+	if err := c.do(ctx, call{op: OpListInstances, method: http.MethodGet, path: "/instances", query: q, retry: true, out: &out, private: true}); err != nil {
 		return nil, err
 	}
 	for _, in := range out {
 		c.redactor.Add(in.Token)
+	}
+	for _, in := range out {
+		if in.ID <= 0 {
+			return nil, errNoID(OpListInstances, "without a positive id")
+		}
 	}
 	return out, nil
 }

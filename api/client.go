@@ -44,7 +44,13 @@ const (
 	DefaultMaxAttempts   = 3
 	MaxRetryAfter        = 30 * time.Second // a longer Retry-After is reported, not waited out
 	maxBodyBytes         = 4 << 20
-	bodySnippet          = 200
+	// smallBodyBytes bounds what is read of an answer that hootwire only
+	// needs the status of (the account check): enough for the platform's
+	// error JSON, and the rest is never read.
+	smallBodyBytes = 16 << 10
+	// pageSnippet is how much of a proxy's or gateway's error page an
+	// error quotes (see pageExcerpt).
+	pageSnippet = 120
 )
 
 // Options tune a Client. The zero value is ready to use.
@@ -119,29 +125,6 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // Redactor is the client's redactor, which knows every secret the client has seen.
 func (c *Client) Redactor() *redact.Redactor { return c.redactor }
 
-// NormalizeBaseURL checks a platform base URL and tidies it: it must be
-// http or https with a host; a bare host gets /elements/api-v2 appended;
-// a trailing slash is dropped.
-func NormalizeBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("the base URL is empty: give the platform URL, for example https://api.openconnectors.us2.ext.hana.ondemand.com/elements/api-v2")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("the base URL %q is not an http or https URL: give it as https://<host>/elements/api-v2", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("the base URL %q must not carry credentials, a query or a fragment: give it as https://<host>/elements/api-v2", u.Redacted())
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	if u.Path == "" {
-		u.Path = "/elements/api-v2"
-	}
-	u.RawPath = ""
-	return u.String(), nil
-}
-
 // Authorization is the platform's header value for this client, with the
 // instance token appended when one is given.
 func (c *Client) authorization(token string) string {
@@ -162,6 +145,12 @@ type call struct {
 	token  string // Element token for the Authorization header
 	retry  bool
 	out    any // decoded from a 2xx answer; nil: body ignored
+	// limit is the most read of the answer; 0 means maxBodyBytes. With a
+	// limit and no out, a longer 2xx answer is fine: only its status counts.
+	limit int64
+	// private answers may hold other connectors' instances: the debug log
+	// keeps their status and size only, whatever the status.
+	private bool
 	// deleteOK404 treats a 404 on a repeated DELETE as success: the first
 	// attempt did delete, only its answer was lost.
 	deleteOK404 bool
@@ -215,7 +204,7 @@ func (c *Client) attempt(ctx context.Context, k call, target string, payload []b
 	}
 	req, err := http.NewRequestWithContext(actx, k.method, target, body)
 	if err != nil {
-		return -1, fmt.Errorf("%s: build request: %s", k.op, c.redactor.String(err.Error()))
+		return -1, fmt.Errorf("%s: build request: %s", k.op, inert(c.redactor.String(err.Error()), 300))
 	}
 	req.Header.Set("Authorization", c.authorization(k.token))
 	req.Header.Set("Accept", "application/json")
@@ -230,15 +219,24 @@ func (c *Client) attempt(ctx context.Context, k call, target string, payload []b
 			// The caller gave up (ctrl+c, or its own deadline): not the network's fault.
 			return -1, fmt.Errorf("%s: %w", k.op, ctx.Err())
 		}
-		c.logExchange(k, req, payload, nil, nil, time.Since(start), err)
+		c.logExchange(k, req, payload, nil, nil, false, time.Since(start), err)
 		ne := &NetworkError{Op: k.op, Host: req.URL.Host, Attempts: n, Err: c.cause(err)}
 		ne.Timeout = errors.Is(err, context.DeadlineExceeded) || isTimeout(err)
 		return c.backoff(n, 0), ne
 	}
 	defer resp.Body.Close()
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	c.logExchange(k, req, payload, resp, data, time.Since(start), readErr)
-	if readErr != nil {
+	limit := k.limit
+	if limit <= 0 {
+		limit = maxBodyBytes
+	}
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	tooLong := int64(len(data)) > limit
+	if tooLong {
+		data = data[:limit]
+	}
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	c.logExchange(k, req, payload, resp, data, tooLong, time.Since(start), readErr)
+	if readErr != nil && !(ok && k.out == nil) {
 		if ctx.Err() != nil {
 			return -1, fmt.Errorf("%s: %w", k.op, ctx.Err())
 		}
@@ -246,18 +244,18 @@ func (c *Client) attempt(ctx context.Context, k call, target string, payload []b
 		ne.Timeout = errors.Is(readErr, context.DeadlineExceeded) || isTimeout(readErr)
 		return c.backoff(n, 0), ne
 	}
-	if len(data) > maxBodyBytes {
-		return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Body: c.snippet(data), Err: fmt.Errorf("answer larger than %d MiB", maxBodyBytes>>20)}
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if k.out == nil {
+	if ok {
+		switch {
+		case k.out == nil:
+			// Only the status counts: the body, whole or not, is not read.
 			return -1, nil
-		}
-		if len(bytes.TrimSpace(data)) == 0 {
+		case tooLong:
+			return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Size: len(data), Err: fmt.Errorf("answer larger than %s", sizeText(limit))}
+		case len(bytes.TrimSpace(data)) == 0:
 			return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode}
 		}
 		if err := json.Unmarshal(data, k.out); err != nil {
-			return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Body: c.snippet(data), Err: c.cause(err)}
+			return -1, &DecodeError{Op: k.op, StatusCode: resp.StatusCode, Size: len(data), Err: decodeProblem(err)}
 		}
 		return -1, nil
 	}
@@ -276,6 +274,14 @@ func (c *Client) attempt(ctx context.Context, k call, target string, payload []b
 	return -1, apiErr
 }
 
+// sizeText is a read limit as a person reads it: 4 MiB, 16 KiB.
+func sizeText(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
 // backoff is the wait before attempt n+1: the server's Retry-After when it
 // gave one, else 0.5s, 1s, 2s... with a little jitter so clients that failed
 // together do not come back together.
@@ -287,15 +293,20 @@ func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d/5)))
 }
 
+// decodeError reads a non-2xx answer. Of its body, only the platform's
+// message, providerMessage and requestId are shown, masked and made inert:
+// any other JSON may hold other connectors' data and is never quoted. A
+// body that is clearly not JSON (a proxy's or gateway's HTML page) is
+// quoted in a short excerpt of its text, see pageExcerpt.
 func (c *Client) decodeError(op string, resp *http.Response, data []byte) *Error {
-	e := &Error{Op: op, StatusCode: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	e := &Error{Op: op, StatusCode: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), BodyBytes: len(data)}
 	var body struct {
 		RequestID       string          `json:"requestId"`
 		Message         string          `json:"message"`
 		ProviderMessage json.RawMessage `json:"providerMessage"`
 	}
 	if err := json.Unmarshal(data, &body); err != nil || (body.Message == "" && body.RequestID == "") {
-		e.Body = c.snippet(data)
+		e.Body = c.pageExcerpt(data)
 		return e
 	}
 	e.RequestID = inert(c.redactor.String(body.RequestID), 80)
@@ -317,14 +328,30 @@ func providerText(raw json.RawMessage) string {
 	return string(raw)
 }
 
-// snippet is the start of an answer for an error message, masked before it
-// is cut: a secret cut in two would no longer be recognised.
-func (c *Client) snippet(data []byte) string {
-	return inert(c.redactor.String(string(data)), bodySnippet)
+// pageExcerpt is the start of the text of an error page that is clearly
+// not JSON, for an error message; "" for anything else. Such a page comes
+// from a proxy, a gateway or a load balancer ("502 Bad Gateway nginx"),
+// which has no connector's data to show, and its first words are often
+// the only clue to what answered. Anything that could be JSON (it starts
+// with { or [, or is a JSON string or number) could be the platform's and
+// hold other connectors' data, and is never quoted. The text is masked
+// before it is cut (a secret cut in two would no longer be recognised) and
+// made inert.
+func (c *Client) pageExcerpt(data []byte) string {
+	text := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	if len(text) == 0 || text[0] == '{' || text[0] == '[' || json.Valid(text) {
+		return ""
+	}
+	s := string(text)
+	if text[0] == '<' {
+		s = pageText(s)
+	}
+	return inert(c.redactor.String(s), pageSnippet)
 }
 
 // cause is an error's text without the request URL that url.Error puts in
-// front (the GET redirect-URL call carries the client secret in its query).
+// front (the GET redirect-URL call carries the client secret in its query),
+// and without any part of an answer that Go's HTTP client quotes.
 func (c *Client) cause(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -333,7 +360,12 @@ func (c *Client) cause(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return errors.New("time-out")
 	}
-	return errors.New(inert(c.redactor.String(err.Error()), 300))
+	text := err.Error()
+	if strings.Contains(text, "malformed HTTP") {
+		// net/http quotes the start of what came back.
+		return errors.New("the answer was not HTTP")
+	}
+	return errors.New(inert(c.redactor.String(text), 300))
 }
 
 func isTimeout(err error) bool {
@@ -366,7 +398,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (c *Client) logExchange(k call, req *http.Request, payload []byte, resp *http.Response, data []byte, took time.Duration, err error) {
+func (c *Client) logExchange(k call, req *http.Request, payload []byte, resp *http.Response, data []byte, cut bool, took time.Duration, err error) {
 	if c.opts.Debug == nil {
 		return
 	}
@@ -383,17 +415,22 @@ func (c *Client) logExchange(k call, req *http.Request, payload []byte, resp *ht
 		attrs = append(attrs,
 			slog.Int("status", resp.StatusCode),
 			slog.Any("response_headers", r.Header(resp.Header)))
-		// A successful answer that hootwire does not read (the account
-		// check lists every instance of the organization, with other
-		// connectors' configurations) is logged by size only.
-		if k.out == nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		// An answer that may list other connectors' instances (the account
+		// check, a look-up by tag), and a successful answer that hootwire
+		// does not read, are logged by size only.
+		if k.private || k.out == nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			attrs = append(attrs, slog.Int("response_bytes", len(data)))
+			if cut {
+				attrs = append(attrs, slog.Bool("response_not_read_to_its_end", true))
+			}
 		} else {
 			attrs = append(attrs, slog.String("response_body", r.String(string(data))))
 		}
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", r.String(err.Error())))
+		// As errors say it: masked, without the URL (logged above) nor
+		// any part of an answer that Go's client quotes.
+		attrs = append(attrs, slog.String("error", c.cause(err).Error()))
 	}
 	c.opts.Debug.Debug("http", attrs...)
 }

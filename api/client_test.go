@@ -165,7 +165,7 @@ func TestEveryCallsRequestLine(t *testing.T) {
 				return err
 			}, "GET", "/elements/api-v2/elements/hootsuite/oauth/url",
 			"apiKey=cid&apiSecret=cLient%2FSecret%2B3%3D&callbackUrl=http%3A%2F%2Flocalhost%3A4668%2Fcallback&scope=offline&state=state1234", "", "", true},
-		{"check account", `[]`, func(c *Client) error { return c.CheckAccount(ctx) }, "GET", "/elements/api-v2/instances", "", "", "", true},
+		{"check account", `[]`, func(c *Client) error { return c.CheckAccount(ctx) }, "GET", "/elements/api-v2/instances", "pageSize=1", "", "", true},
 		{"get instance", instanceJSON, func(c *Client) error { _, err := c.GetInstance(ctx, 427236); return err },
 			"GET", "/elements/api-v2/instances/427236", "", "", "", true},
 		{"list by tag", `[` + instanceJSON + `]`, func(c *Client) error { _, err := c.ListInstances(ctx, "hootwire-session-abc", "demo"); return err },
@@ -639,7 +639,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 // does a requestId that echoes a secret.
 func TestSecretsAreMaskedBeforeAnAnswerIsCut(t *testing.T) {
 	unknownToken := strings.Repeat("T", 40) + "secretTail"
-	head := `{"id":7,"note":"` + strings.Repeat("x", bodySnippet-30) + `","token":"` + unknownToken + `"}`
+	head := `{"id":7,"note":"` + strings.Repeat("x", 170) + `","token":"` + unknownToken + `"}`
 	huge := func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(200)
 		w.Write([]byte(head))

@@ -1,12 +1,17 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
-	"unicode"
+
+	"hootwire/internal/termsafe"
 )
 
 // Error is a non-2xx answer from the platform. Its text says what was being
@@ -17,7 +22,8 @@ type Error struct {
 	RequestID       string
 	Message         string
 	ProviderMessage string        // set when the provider (Hootsuite) caused the error
-	Body            string        // the start of a body that was not the platform's JSON, made inert
+	Body            string        // the start of the text of an error page that is clearly not JSON (a proxy's), made inert
+	BodyBytes       int           // the size of the body read; of a body that is neither the platform's error JSON nor a page, nothing is shown
 	RetryAfter      time.Duration // from a Retry-After header
 	Attempts        int           // how many times the request was sent
 }
@@ -40,6 +46,8 @@ func (e *Error) Summary() string {
 		b.WriteString(": " + e.Message)
 	case e.Body != "":
 		fmt.Fprintf(&b, ": the answer was not the platform's JSON (a proxy or gateway page?): %q", e.Body)
+	case e.BodyBytes > 0:
+		fmt.Fprintf(&b, ": the answer (%d bytes) was not the platform's error JSON, and is not shown", e.BodyBytes)
 	}
 	if e.ProviderMessage != "" {
 		b.WriteString(" (Hootsuite said: " + e.ProviderMessage + ")")
@@ -102,22 +110,60 @@ func (e *NetworkError) Error() string {
 
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// DecodeError is a 2xx answer whose body is not what the platform sends.
+// DecodeError is a 2xx answer that hootwire cannot use: its body is empty,
+// is not the JSON the platform sends, or holds a value the platform never
+// sends (ErrUnusableAnswer: an authorization URL that is not http or https,
+// an instance id that is not positive). It never holds any of the body,
+// which may carry other connectors' data: only its size and what is wrong.
 type DecodeError struct {
 	Op         string
 	StatusCode int
-	Body       string // the start of the body, made inert
-	Err        error
+	Size       int   // bytes of the body read
+	Err        error // what is wrong, in words that quote nothing of the body
 }
 
 func (e *DecodeError) Error() string {
-	if e.Body == "" {
+	switch {
+	case e.Err == nil:
 		return fmt.Sprintf("%s: HTTP %d with an empty body where the platform sends JSON", e.Op, e.StatusCode)
+	case errors.Is(e.Err, ErrUnusableAnswer):
+		return fmt.Sprintf("%s: HTTP %d, but %v", e.Op, e.StatusCode, e.Err)
 	}
-	return fmt.Sprintf("%s: HTTP %d with a body that is not the expected JSON (%v): %q", e.Op, e.StatusCode, e.Err, e.Body)
+	return fmt.Sprintf("%s: HTTP %d with a body that is not the expected JSON (%v)", e.Op, e.StatusCode, e.Err)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ErrUnusableAnswer is in the chain of a *DecodeError whose answer was
+// JSON but held a value the platform never sends: the platform misbehaved.
+// Like every *DecodeError it counts as the API answering wrongly.
+var ErrUnusableAnswer = errors.New("the answer holds a value the platform never sends")
+
+// unusable is an ErrUnusableAnswer with its own words.
+type unusable string
+
+func (u unusable) Error() string        { return string(u) }
+func (u unusable) Is(target error) bool { return target == ErrUnusableAnswer }
+
+// decodeProblem says why a body did not decode, quoting none of it: the
+// decoder's own messages quote a character of the body (a syntax error), a
+// number from it, or the path of a field.
+func decodeProblem(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var shape shapeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Errorf("malformed JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ):
+		// Value is "number -5" for a number: only its kind is said.
+		kind, _, _ := strings.Cut(typ.Value, " ")
+		return fmt.Errorf("a JSON %s where %s was expected", kind, typ.Type)
+	case errors.As(err, &shape):
+		return shape
+	}
+	return errors.New("unexpected content")
+}
 
 // StatusCode returns the HTTP status of an *Error in err's chain, or 0.
 func StatusCode(err error) int {
@@ -161,25 +207,32 @@ func IsNetwork(err error) bool {
 }
 
 // inert makes text from a remote party safe to show in a terminal: control
-// characters (escape sequences among them) are replaced, and the text is
-// cut to a readable length.
+// and bidi characters (escape sequences among them) and invalid UTF-8 are
+// replaced (termsafe.Line), and the text is cut to limit characters.
 func inert(s string, limit int) string {
-	var b strings.Builder
+	s = termsafe.Line(s)
 	n := 0
-	for _, r := range s {
-		if n >= limit {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case unicode.IsControl(r) || r == unicode.ReplacementChar:
-			b.WriteRune('�')
-		default:
-			b.WriteRune(r)
+	for i := range s {
+		if n == limit {
+			return strings.TrimSpace(s[:i]) + "…"
 		}
 		n++
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(s)
+}
+
+var pageShapes = sync.OnceValue(func() [2]*regexp.Regexp {
+	return [2]*regexp.Regexp{
+		regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>|<!--.*?-->|<[^>]*>`),
+		regexp.MustCompile(`\s+`),
+	}
+})
+
+// pageText is the readable text of an HTML page: tags, scripts, styles and
+// comments taken out, entities decoded, spaces collapsed.
+func pageText(s string) string {
+	re := pageShapes()
+	s = re[0].ReplaceAllString(s, " ")
+	s = html.UnescapeString(s)
+	return strings.TrimSpace(re[1].ReplaceAllString(s, " "))
 }

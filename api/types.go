@@ -3,8 +3,13 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 )
+
+// shapeError says how an answer's JSON is not the platform's shape, in
+// words that quote none of it: the answer may hold other connectors' data.
+type shapeError string
+
+func (e shapeError) Error() string { return string(e) }
 
 // ElementKey is the connector key of Hootsuite on Open Connectors.
 const ElementKey = "hootsuite"
@@ -137,7 +142,7 @@ type Tags []string
 func (t *Tags) UnmarshalJSON(data []byte) error {
 	var raw []json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return fmt.Errorf("tags: %w", err)
+		return shapeError("the tags are not a list")
 	}
 	out := make(Tags, 0, len(raw))
 	for _, item := range raw {
@@ -146,7 +151,7 @@ func (t *Tags) UnmarshalJSON(data []byte) error {
 		case len(item) > 0 && item[0] == '"':
 			var s string
 			if err := json.Unmarshal(item, &s); err != nil {
-				return fmt.Errorf("tags: %w", err)
+				return shapeError("a tag is not a valid JSON string")
 			}
 			out = append(out, s)
 		case len(item) > 0 && item[0] == '{':
@@ -154,12 +159,12 @@ func (t *Tags) UnmarshalJSON(data []byte) error {
 				Name string `json:"name"`
 			}
 			if err := json.Unmarshal(item, &obj); err != nil {
-				return fmt.Errorf("tags: %w", err)
+				return shapeError("a tag is an object without a string name")
 			}
 			out = append(out, obj.Name)
 		case bytes.Equal(item, []byte("null")):
 		default:
-			return fmt.Errorf("tags: unexpected element %.40s", item)
+			return shapeError("a tag is neither a string, an object nor null")
 		}
 	}
 	*t = out
@@ -175,7 +180,7 @@ type Configuration map[string]string
 func (c *Configuration) UnmarshalJSON(data []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return fmt.Errorf("configuration: %w", err)
+		return shapeError("the configuration is not an object")
 	}
 	out := make(Configuration, len(raw))
 	for k, v := range raw {
@@ -185,7 +190,7 @@ func (c *Configuration) UnmarshalJSON(data []byte) error {
 		case len(v) > 0 && v[0] == '"':
 			var s string
 			if err := json.Unmarshal(v, &s); err != nil {
-				return fmt.Errorf("configuration %q: %w", k, err)
+				return shapeError("a configuration value is not a valid JSON string")
 			}
 			out[k] = s
 		case bytes.Equal(v, []byte("true")), bytes.Equal(v, []byte("false")):

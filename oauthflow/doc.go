@@ -43,17 +43,23 @@
 // refuses the authorization, whichever code arrives, and starts a new one.
 // The attack is no longer silent, and its code is never spent.
 //
-// What it does not protect against: it cannot tell which fetch was the
-// user's browser, so it cannot stop another user from winning the race,
-// only reveal it. The reveal needs the user's browser to fetch the link
-// while the Launcher still watches (Watch after Launch, 15 seconds by
-// default, or while the server is up): a browser that fetches later, or
-// never (a command that fails after starting, a browser that crashes), or
-// finds the server already stopped, gives nothing away. A program that
-// fetches the link on the user's side as well (a link checker, a prefetch)
-// makes an honest authorization look stolen; that fails safe, and the
-// authorization URL shown to the user still works when copied into a
-// browser by hand. Nothing here protects against a program running as the
-// same user, which can read hootwire's memory, nor against a URL pasted
-// onto some other command line.
+// Settle, called once the code is in and before it is spent, waits for the
+// watch to end (15 seconds after Launch by default), because another user
+// can deliver a code before the user's browser has even fetched the link.
+// On Linux it need not wait when the first fetch came from a socket of
+// hootwire's own user (the kernel lists each socket's owner in
+// /proc/net/tcp): no other user can then have had the link first.
+//
+// What it does not protect against: outside that Linux case it cannot tell
+// which fetch was the user's browser, so it cannot stop another user from
+// winning the race, only reveal it. The reveal needs the user's browser to
+// fetch the link while the Launcher still watches: a browser that fetches
+// later than the watch, or never (a command that fails after starting, a
+// browser that crashes), or finds the server already stopped, gives nothing
+// away. A program that fetches the link on the user's side as well (a link
+// checker, a prefetch) makes an honest authorization look stolen; that
+// fails safe, and the authorization URL shown to the user still works when
+// copied into a browser by hand. Nothing here protects against a program
+// running as the same user, which can read hootwire's memory, nor against
+// the authorization URL pasted onto some other command line.
 package oauthflow

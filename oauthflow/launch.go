@@ -18,7 +18,9 @@ import (
 // right after Launch; another local user can only fetch the link once a
 // process carrying it shows in the process list, and the user's browser
 // fetches it within a few seconds of starting, so a second fetch inside this
-// window is the user's browser arriving after someone else's.
+// window is the user's browser arriving after someone else's. Settle waits
+// for the window to end unless the first fetch vouched for itself (see
+// Settle).
 const DefaultWatch = 15 * time.Second
 
 // useGrace is how long the server stays up after the link's first fetch,
@@ -51,8 +53,9 @@ type LaunchOptions struct {
 	// DefaultWatch.
 	Watch time.Duration
 
-	// For tests; 0 means the package's constants.
+	// For tests; 0 means the package's constants, nil fetchedBySelf.
 	readHeaderTimeout, shutdownGrace, useGrace time.Duration
+	fetchedBySelf                              func(local, remote string) bool
 }
 
 // Launcher serves a one-time start link on the loopback interface: the
@@ -113,9 +116,14 @@ func Launch(ctx context.Context, authURL string, opts LaunchOptions) (*Launcher,
 		return nil, fmt.Errorf("make the browser start link: listen on the loopback interface: %w", err)
 	}
 	hostport := ln.Addr().String() // 127.0.0.1:PORT or [::1]:PORT, as a browser writes it
+	h := newStartHandler(hostport, path, authURL)
+	h.bySelf = fetchedBySelf
+	if opts.fetchedBySelf != nil {
+		h.bySelf = opts.fetchedBySelf
+	}
 	l := &Launcher{
 		url:      "http://" + hostport + path,
-		handler:  newStartHandler(hostport, path, authURL),
+		handler:  h,
 		addr:     ln.Addr(),
 		grace:    orDefault(opts.shutdownGrace, shutdownGrace),
 		useGrace: orDefault(opts.useGrace, useGrace),
@@ -150,8 +158,9 @@ func bindLoopback(ctx context.Context) (net.Listener, error) {
 }
 
 // run waits for the link's fate, then shuts the server down: once the
-// link was fetched, the watch has ended and the first fetch is at least
-// useGrace old; at once after a second fetch, or when ctx ends.
+// link was fetched, the watch has ended (or the first fetch vouched for
+// itself) and the first fetch is at least useGrace old; at once after a
+// second fetch, or when ctx ends.
 func (l *Launcher) run(ctx context.Context) {
 	defer l.stopTimeout()
 	defer l.stop(nil)
@@ -170,11 +179,19 @@ func (l *Launcher) run(ctx context.Context) {
 			used = nil
 			linger.Reset(l.useGrace)
 			lingered = linger.C
+			if l.handler.firstBySelf() && !watched {
+				// The user's own process has the link: no other user can
+				// have had it first, so there is nothing left to watch for.
+				watched = true
+				close(l.watched)
+			}
 		case <-lingered:
 			lingered, done = nil, watched
 		case <-watch.C:
-			watched = true
-			close(l.watched)
+			if !watched {
+				watched = true
+				close(l.watched)
+			}
 			done = used == nil && lingered == nil
 		case <-ctx.Done():
 			l.cause, done = context.Cause(ctx), true
@@ -214,11 +231,13 @@ func (l *Launcher) Reused() bool {
 
 // Settle tells whether a code for this authorization may be used. It
 // returns ErrLinkReused once the link was fetched more than once; nil at
-// once if it was never fetched (nobody learned the state from it); and
-// otherwise waits for the watch to end (Watch after Launch) and returns nil
-// then, unless a second fetch came meanwhile. When the Launcher stopped
-// before the watch ended (Close, Launch's context), it returns why
-// (ErrLinkClosed, the context's error); when ctx ends, ctx's error.
+// once if it was never fetched (nobody learned the state from it), or if
+// the first fetch came from a process of this process's own user (known
+// on Linux only, from the kernel's table of sockets); and otherwise waits
+// for the watch to end (Watch after Launch) and returns nil then, unless a
+// second fetch came meanwhile. When the Launcher stopped before the watch
+// ended (Close, Launch's context), it returns why (ErrLinkClosed, the
+// context's error); when ctx ends, ctx's error.
 //
 // Call it after the code arrives and before spending it: another user who
 // fetched the link first can deliver a code before the user's browser has
@@ -264,9 +283,13 @@ func (l *Launcher) Close() error {
 // used".
 type startHandler struct {
 	host, path, target string
+	// bySelf reports whether the connection from remote to local was opened
+	// by this process's own user; nil: unknown.
+	bySelf func(local, remote string) bool
 
 	mu      sync.Mutex
 	fetches int
+	self    bool          // the first fetch came from this user's process
 	used    chan struct{} // closed at the first fetch
 	reuse   chan struct{} // closed at the second
 }
@@ -276,17 +299,28 @@ func newStartHandler(host, path, target string) *startHandler {
 }
 
 // fetch counts a fetch of the link and returns its number.
-func (h *startHandler) fetch() int {
+func (h *startHandler) fetch(r *http.Request) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.fetches++
 	switch h.fetches {
 	case 1:
+		// Asked while the client waits for its answer, so its socket is
+		// still there to be found.
+		if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && h.bySelf != nil {
+			h.self = h.bySelf(local.String(), r.RemoteAddr)
+		}
 		close(h.used)
 	case 2:
 		close(h.reuse)
 	}
 	return h.fetches
+}
+
+func (h *startHandler) firstBySelf() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.self
 }
 
 func (h *startHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -310,7 +344,7 @@ func (h *startHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"This link answers a browser's GET request only.", "")
 		return
 	}
-	if h.fetch() > 1 {
+	if h.fetch(r) > 1 {
 		writePage(w, http.StatusGone, "Link already used",
 			"This link from hootwire opens the authorization page once only, and it was already used. If you did not open it yourself a moment ago, another program on this computer opened it first and may have read the authorization's details: hootwire will refuse this authorization. Go back to hootwire and start a new one.", "")
 		return

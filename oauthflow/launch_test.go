@@ -66,6 +66,11 @@ func mustFetch(t *testing.T, method, target, host string) answer {
 	return a
 }
 
+// unknownFetcher stands for a system where the user behind a fetch cannot
+// be told, or for a fetch by another user: the Launcher watches its whole
+// window.
+func unknownFetcher(local, remote string) bool { return false }
+
 func isClosed(c <-chan struct{}) bool {
 	select {
 	case <-c:
@@ -172,7 +177,8 @@ func TestLaunchRedirectsOnceThenSaysUsed(t *testing.T) {
 func TestAStolenLinkIsNotSilent(t *testing.T) {
 	noLeaks(t)
 	listener, callback := start(t, "127.0.0.1", ListenOptions{})
-	link := launch(t, LaunchOptions{Watch: time.Minute})
+	// The attacker is another user: their fetch does not vouch for itself.
+	link := launch(t, LaunchOptions{Watch: time.Minute, fetchedBySelf: unknownFetcher})
 
 	stolen := mustFetch(t, "GET", link.URL(), "")
 	loc, err := url.Parse(stolen.header.Get("Location"))
@@ -212,13 +218,14 @@ func TestAStolenLinkIsNotSilent(t *testing.T) {
 	}
 }
 
-// TestAnHonestLinkSettles: fetched once, the link settles when the watch
-// ends (not before), and its server then stops by itself.
+// TestAnHonestLinkSettles: fetched once by a process whose user is not
+// known, the link settles when the watch ends (not before), and its server
+// then stops by itself.
 func TestAnHonestLinkSettles(t *testing.T) {
 	noLeaks(t)
 	const watch = 300 * time.Millisecond
 	began := time.Now()
-	l := launch(t, LaunchOptions{Watch: watch, useGrace: 10 * time.Millisecond})
+	l := launch(t, LaunchOptions{Watch: watch, useGrace: 10 * time.Millisecond, fetchedBySelf: unknownFetcher})
 	if a := mustFetch(t, "GET", l.URL(), ""); a.status != http.StatusSeeOther {
 		t.Fatalf("fetch: %d", a.status)
 	}
@@ -234,11 +241,12 @@ func TestAnHonestLinkSettles(t *testing.T) {
 	}
 }
 
-// TestAFetchAfterTheWatchStillLingers: a first fetch after the watch keeps
-// the server up a little, so a second fetch racing it is still seen.
+// TestAFetchAfterTheWatchStillLingers: a first fetch after the watch (or
+// one that vouched for itself) keeps the server up a little, so a second
+// fetch racing it is still seen.
 func TestAFetchAfterTheWatchStillLingers(t *testing.T) {
 	noLeaks(t)
-	l := launch(t, LaunchOptions{Watch: 10 * time.Millisecond, useGrace: time.Minute})
+	l := launch(t, LaunchOptions{Watch: 10 * time.Millisecond, useGrace: time.Minute, fetchedBySelf: unknownFetcher})
 	<-l.watched
 	mustFetch(t, "GET", l.URL(), "")
 	if err := settle(t, l); err != nil {
@@ -248,6 +256,33 @@ func TestAFetchAfterTheWatchStillLingers(t *testing.T) {
 		t.Fatalf("a racing second fetch: %d, reused %v", a.status, l.Reused())
 	}
 	stopped(t, l)
+}
+
+// TestAFetchThatVouchesSettlesAtOnce: when the first fetch is known to
+// come from this user's own process, no other user had the link first, and
+// Settle does not wait for the watch; a second fetch still counts.
+func TestAFetchThatVouchesSettlesAtOnce(t *testing.T) {
+	noLeaks(t)
+	var asked []string
+	l := launch(t, LaunchOptions{Watch: time.Hour, useGrace: 10 * time.Millisecond, fetchedBySelf: func(local, remote string) bool {
+		asked = append(asked, local, remote) // the handler's lock guards it
+		return true
+	}})
+	mustFetch(t, "GET", l.URL(), "")
+	began := time.Now()
+	if err := settle(t, l); err != nil || time.Since(began) > 5*time.Second {
+		t.Fatalf("Settle = %v after %v; want nil at once", err, time.Since(began))
+	}
+	if len(asked) != 2 || asked[0] != l.Addr().String() || !strings.HasPrefix(asked[1], "127.0.0.1:") && !strings.HasPrefix(asked[1], "[::1]:") {
+		t.Errorf("asked about %q; want the link's address and the client's", asked)
+	}
+	stopped(t, l)
+
+	l = launch(t, LaunchOptions{Watch: time.Hour, fetchedBySelf: func(string, string) bool { return true }})
+	mustFetch(t, "GET", l.URL(), "")
+	if a := mustFetch(t, "GET", l.URL(), ""); a.status != http.StatusGone || !errors.Is(settle(t, l), ErrLinkReused) {
+		t.Errorf("a second fetch after one that vouched: %d, Settle %v", a.status, settle(t, l))
+	}
 }
 
 // TestSettleWithoutAFetch: nobody fetched the link, so nobody learned the
@@ -329,7 +364,7 @@ func TestTheLinkStops(t *testing.T) {
 	})
 	t.Run("Close during the watch", func(t *testing.T) {
 		noLeaks(t)
-		l := launch(t, LaunchOptions{Watch: time.Hour})
+		l := launch(t, LaunchOptions{Watch: time.Hour, fetchedBySelf: unknownFetcher})
 		mustFetch(t, "GET", l.URL(), "")
 		l.Close()
 		stopped(t, l)
@@ -340,7 +375,7 @@ func TestTheLinkStops(t *testing.T) {
 	t.Run("context", func(t *testing.T) {
 		noLeaks(t)
 		ctx, cancel := context.WithCancel(context.Background())
-		l, err := Launch(ctx, launchAuthURL, LaunchOptions{Watch: time.Hour})
+		l, err := Launch(ctx, launchAuthURL, LaunchOptions{Watch: time.Hour, fetchedBySelf: unknownFetcher})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +400,7 @@ func TestTheLinkStops(t *testing.T) {
 	})
 	t.Run("Settle's context", func(t *testing.T) {
 		noLeaks(t)
-		l := launch(t, LaunchOptions{Watch: time.Hour})
+		l := launch(t, LaunchOptions{Watch: time.Hour, fetchedBySelf: unknownFetcher})
 		mustFetch(t, "GET", l.URL(), "")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()

@@ -22,40 +22,6 @@ func session(id string, stage setup.Stage, updated time.Time) setup.Session {
 	return s
 }
 
-func TestPermissions(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "cfg")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	st, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Save(session("abc123", setup.StageCreated, time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	// The directory given keeps its own mode; what hootwire makes is private.
-	for path, want := range map[string]os.FileMode{dir: 0o755, filepath.Join(dir, "sessions"): 0o700, st.Path("abc123"): 0o600} {
-		info, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := info.Mode().Perm(); got != want {
-			t.Errorf("%s has mode %v, want %v", path, got, want)
-		}
-	}
-}
-
-func TestANewConfigDirIsPrivate(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "new", "hootwire")
-	if _, err := Open(dir); err != nil {
-		t.Fatal(err)
-	}
-	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
-		t.Errorf("a directory hootwire creates must be 0700: %v %v", info.Mode(), err)
-	}
-}
-
 func TestSaveAndList(t *testing.T) {
 	st, err := Open(t.TempDir())
 	if err != nil {
@@ -199,10 +165,14 @@ func TestKillDuringWriteLeavesAWholeFile(t *testing.T) {
 }
 
 // TestMain turns the test binary into the writer that
-// TestKillDuringWriteLeavesAWholeFile kills, when asked to.
+// TestKillDuringWriteLeavesAWholeFile kills, or into the run holding a
+// setup that TestAnotherProcessHoldsTheSetup runs into, when asked to.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("HOOTWIRE_STORE_WRITER"); dir != "" {
 		os.Exit(writeForever(dir))
+	}
+	if dir := os.Getenv("HOOTWIRE_STORE_HOLDER"); dir != "" {
+		os.Exit(hold(dir, os.Getenv("HOOTWIRE_STORE_HOLD_ID")))
 	}
 	os.Exit(m.Run())
 }

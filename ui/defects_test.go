@@ -719,3 +719,23 @@ func TestPlainHTTPElsewhereIsAskedFor(t *testing.T) {
 		t.Error("the yes was not kept with the target")
 	}
 }
+
+// A name or tag that would act on the terminal, or is too long, is refused
+// where it is typed, saying why.
+func TestNamesAndTagsAreChecked(t *testing.T) {
+	e := newTestEnv(t)
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepInstance)
+	d.press("ctrl+u")
+	d.apply(tea.PasteMsg{Content: "invoice\u202Efdp.exe"})
+	d.press("enter")
+	d.settle()
+	if d.m.step != setup.StepInstance || d.m.pages[setup.StepInstance].(instancePage).form.problem(fieldName) == nil {
+		t.Fatalf("a name with a bidi override was taken:\n%s", d.screen())
+	}
+	d.press("ctrl+u")
+	d.typeText(strings.Repeat("n", setup.MaxNameLen+1))
+	if d.m.pages[setup.StepInstance].(instancePage).form.problem(fieldName) == nil {
+		t.Error("a name over the limit was taken")
+	}
+}

@@ -121,7 +121,7 @@ func (f *form) move(by int) tea.Cmd {
 	return f.setFocus(vis[((at+by)%len(vis)+len(vis))%len(vis)])
 }
 
-func (f *form) problem(i int) error {
+func (f form) problem(i int) error {
 	fl := &f.fields[i]
 	if fl.hidden || fl.check == nil || fl.options != nil {
 		return nil

@@ -232,8 +232,10 @@ func newInstancePage(c common) instancePage {
 	}
 	appURL.hidden = events.chosen == 0
 	return instancePage{formStep{common: c, form: newForm(
-		textField(c.styles, "Instance name", "Shown in Open Connectors", name, setup.CheckRequired),
-		textField(c.styles, "Tags", "Optional, separated by commas", strings.Join(p.Tags, ", "), nil),
+		textField(c.styles, "Instance name", "Shown in Open Connectors", name, setup.CheckName),
+		textField(c.styles, "Tags", "Optional, separated by commas", strings.Join(p.Tags, ", "), func(v string) error {
+			return setup.CheckTags(strings.Split(v, ","))
+		}),
 		events,
 		appURL,
 	)}}

@@ -353,8 +353,25 @@ func TestExitStatuses(t *testing.T) {
 			t.Errorf("err %v\n%s", err, stderr)
 		}
 	})
-	if n := len(s.instances()); n != 0 {
-		t.Errorf("failed runs left %d instances", n)
+	t.Run("hangup is 130, with the advice", func(t *testing.T) {
+		// Hold the PATCH, so that the terminal closes with the instance made.
+		s.admin("POST", "/_sandbox/faults", `{"op":"patch-instance","times":1,"delay":"60s"}`)
+		defer s.admin("DELETE", "/_sandbox/faults", "")
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd, _, stderr := s.command(ctx)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitForText(t, stderr, "webhook URL to register")
+		cmd.Process.Signal(syscall.SIGHUP)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != setup.ExitInterrupted || !strings.Contains(stderr.String(), "Resume with: hootwire --non-interactive --resume") {
+			t.Errorf("err %v\n%s", err, stderr)
+		}
+	})
+	if n := len(s.instances()); n != 1 {
+		t.Errorf("%d instances, want the one the hangup left", n)
 	}
 }
 
@@ -567,5 +584,19 @@ func TestPlainHTTPElsewhereIsRefused(t *testing.T) {
 	code := Main(t.Context(), []string{"--non-interactive", "--timeout", "1s"}, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return vars[k] }})
 	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "--allow-plain-http") || !strings.Contains(stderr.String(), "unencrypted") {
 		t.Errorf("exit %d:\n%s", code, stderr.String())
+	}
+}
+
+// TestNamesAndTagsAreCheckedBeforeAnyRequest: a name or tag holding an
+// escape sequence, or too long, is refused with the flag that gave it.
+func TestNamesAndTagsAreCheckedBeforeAnyRequest(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	vars := map[string]string{"OC_BASE_URL": "https://api.example.com/elements/api-v2", "OC_USER_SECRET": sandbox.DemoUserSecret,
+		"OC_ORG_SECRET": sandbox.DemoOrgSecret, "HOOTSUITE_CLIENT_ID": "id", "HOOTSUITE_CLIENT_SECRET": sandbox.DemoClientSecret,
+		"HOOTWIRE_CONFIG_DIR": t.TempDir()}
+	code := Main(t.Context(), []string{"--non-interactive", "--name", "x\x1b]0;pwned\x07", "--tag", strings.Repeat("t", 100)},
+		Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return vars[k] }})
+	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "--name") || !strings.Contains(stderr.String(), "--tag") || strings.ContainsRune(stderr.String(), '\x1b') {
+		t.Errorf("exit %d:\n%q", code, stderr.String())
 	}
 }

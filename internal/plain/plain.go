@@ -301,10 +301,12 @@ func (r *run) instance() error {
 	for {
 		var err error
 		s := setup.InstanceSettings{}
-		if s.Name, err = r.p.ask("Instance name", "shown in Open Connectors", name, false, setup.CheckRequired); err != nil {
+		if s.Name, err = r.p.ask("Instance name", "shown in Open Connectors", name, false, setup.CheckName); err != nil {
 			return err
 		}
-		tags, err := r.p.ask("Tags", "optional, separated by commas", strings.Join(r.in.Tags, ", "), false, nil)
+		tags, err := r.p.ask("Tags", "optional, separated by commas", strings.Join(r.in.Tags, ", "), false, func(v string) error {
+			return setup.CheckTags(strings.Split(v, ","))
+		})
 		if err != nil {
 			return err
 		}

@@ -208,8 +208,11 @@ func (p *Procedure) SetApp(a App) error {
 // SetInstance takes the instance's name, tags and event destination.
 func (p *Procedure) SetInstance(s InstanceSettings) error {
 	var ps Problems
-	if err := CheckRequired(s.Name); err != nil {
+	if err := CheckName(s.Name); err != nil {
 		ps = append(ps, Problem{FieldName, err})
+	}
+	if err := CheckTags(s.Tags); err != nil {
+		ps = append(ps, Problem{FieldTag, err})
 	}
 	if s.EventCallbackURL != "" {
 		if err := CheckHTTPURL(s.EventCallbackURL); err != nil {

@@ -30,6 +30,11 @@ func (m *Model) offerResume() {
 // resume continues a saved setup; the account check comes first.
 func (m *Model) resume(e store.Entry) {
 	m.offer = nil
+	if err := m.c.cfg.Store.Claim(e.Session.ID); err != nil {
+		// Another run drives it: quitting on this says so with status 2.
+		m.notice, m.alert, m.resumeErr = "This saved setup cannot be resumed now: "+err.Error()+" Press enter to start a new setup instead, or ctrl+c to quit.", true, err
+		return
+	}
 	if err := m.proc.Resume(e.Session); err != nil {
 		m.notice, m.alert = "This saved setup cannot be resumed: "+err.Error(), true
 		return

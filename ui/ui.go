@@ -85,6 +85,7 @@ type Model struct {
 	notice  string // the root's word to the user, while the step shows
 	alert   bool   // notice is a problem, not a confirmation
 
+	resumeErr    error         // the saved setup could not be taken (another run drives it)
 	sessions     []store.Entry // saved setups, read once at start
 	sessionsRead bool
 	offer        *store.Entry // an unfinished setup for the chosen platform, offered for resuming
@@ -149,8 +150,11 @@ func (m Model) Procedure() *setup.Procedure { return m.proc }
 // Err is the failure on show: when the user quits with one, the exit
 // status says what kind it was.
 func (m Model) Err() error {
-	if m.dialog == deleteDialog && m.deleteErr != nil {
+	switch {
+	case m.dialog == deleteDialog && m.deleteErr != nil:
 		return m.deleteErr
+	case m.resumeErr != nil && m.step == setup.StepAccount:
+		return m.resumeErr
 	}
 	return m.page().View().Err
 }

@@ -59,7 +59,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
 	fs.StringVar(&o.code, "code", "", "- reads a grant code obtained elsewhere (or the URL the browser landed on) from standard input, skipping the browser and the listener; the code itself is never a flag value, which the process list and shell history would keep")
 	fs.StringVar(&o.configDir, "config-dir", "", "where progress and tokens are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
-	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600)")
+	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600; an existing file must be yours and private; - is standard error)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "how long one request may take (default 30s; 60s to create the instance)")
 	fs.BoolVar(&o.resume, "resume", false, "continue the newest unfinished setup for the base URL, where it stopped")
 }

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
+	"hootwire/internal/privfile"
 	"hootwire/internal/redact"
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
@@ -73,21 +73,23 @@ func openStore(o options, getenv func(string) string) (*store.Store, error) {
 	return store.Open(dir)
 }
 
-// openDebugLog creates the --debug-log file, readable by the user alone.
-func openDebugLog(path string) (*slog.Logger, func() error, error) {
+// openDebugLog opens the --debug-log file (see privfile.OpenAppend for
+// what is refused), or standard error for "-". The returned close reports
+// the first write that failed.
+func openDebugLog(path string, stderr io.Writer) (*slog.Logger, func() error, error) {
 	if path == "" {
 		return nil, func() error { return nil }, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, badInput("--debug-log: %v", err)
+	var l *privfile.Log
+	if path == "-" {
+		l = privfile.NewLog(stderr, "standard error")
+	} else {
+		var err error
+		if l, err = privfile.OpenLog(path); err != nil {
+			return nil, nil, badInput("--debug-log: %v (- writes it to standard error)", err)
+		}
 	}
-	// An existing file keeps its mode on open: make it private too.
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, nil, badInput("--debug-log: make %s private: %v", path, err)
-	}
-	return slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), f.Close, nil
+	return slog.New(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug})), l.Close, nil
 }
 
 // resumeCommand is the command that continues a stopped setup, in the
@@ -189,11 +191,16 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 	if err != nil {
 		return badInput("%v", err)
 	}
-	logger, closeLog, err := openDebugLog(o.debugLog)
+	defer st.Close()
+	logger, closeLog, err := openDebugLog(o.debugLog, e.Stderr)
 	if err != nil {
 		return err
 	}
-	defer closeLog()
+	defer func() {
+		if lerr := closeLog(); lerr != nil {
+			say.say("--debug-log: %v", lerr)
+		}
+	}()
 	proc, err := setup.New(target, setup.Options{Saver: st, API: o.apiOptions(logger)})
 	if err != nil {
 		return err
@@ -273,6 +280,9 @@ func resumeFrom(st *store.Store, proc *setup.Procedure, say progress) error {
 	entry, ok := store.Unfinished(entries, proc.BaseURL())
 	if !ok {
 		return badInput("--resume: no unfinished setup for %s in %s (hootwire sessions lists them)", proc.BaseURL(), st.Dir())
+	}
+	if err := st.Claim(entry.Session.ID); err != nil {
+		return fmt.Errorf("--resume: %w", err)
 	}
 	if err := proc.Resume(entry.Session); err != nil {
 		return err

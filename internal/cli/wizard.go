@@ -48,8 +48,9 @@ func startFrontEnd(ctx context.Context, o options, e Env) (frontEnd, error) {
 	if err != nil {
 		return frontEnd{}, badInput("%v", err)
 	}
-	logger, closeLog, err := openDebugLog(o.debugLog)
+	logger, closeLog, err := openDebugLog(o.debugLog, e.Stderr)
 	if err != nil {
+		st.Close()
 		return frontEnd{}, err
 	}
 	opener := oauthflow.Opener{Getenv: e.Getenv}
@@ -74,15 +75,16 @@ func startFrontEnd(ctx context.Context, o options, e Env) (frontEnd, error) {
 			},
 		},
 	}
-	f := frontEnd{cfg: cfg, closeLog: closeLog, closeSelf: func() {}}
+	f := frontEnd{cfg: cfg, closeLog: closeLog, closeSelf: func() { st.Close() }}
 	if o.sandbox {
 		srv, err := sandbox.Start(ctx, "", sandbox.Options{})
 		if err != nil {
 			closeLog()
+			st.Close()
 			return frontEnd{}, fmt.Errorf("start the sandbox: %w", err)
 		}
 		f.cfg.Sandbox = srv
-		f.closeSelf = func() { srv.Close() }
+		f.closeSelf = func() { srv.Close(); st.Close() }
 	}
 	return f, nil
 }

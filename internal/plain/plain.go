@@ -222,6 +222,9 @@ func (r *run) offerResume() error {
 			return nil
 		}
 	}
+	if err := r.cfg.Store.Claim(e.Session.ID); err != nil {
+		return err
+	}
 	if err := r.proc.Resume(e.Session); err != nil {
 		r.p.say("This saved setup cannot be resumed: %v. Starting a new one.", err)
 		return nil

@@ -58,6 +58,11 @@ type (
 		attempt int
 		err     error
 	}
+	// linkMsg: the browser was opened on a link that reused tells of.
+	linkMsg struct {
+		attempt int
+		reused  <-chan struct{}
+	}
 	codeMsg struct {
 		attempt int
 		err     error
@@ -171,11 +176,14 @@ func (a authorizePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		if msg.attempt != a.attempt || a.err != nil {
 			return a, nil
 		}
-		a.browser = "Opened in your browser: approve hootwire there."
-		if msg.err != nil {
-			a.browser = "No browser could be opened here: open the URL above yourself, or copy it with c."
-		}
+		a.browser = "No browser could be opened here: open the URL above yourself, or copy it with c."
 		return a, nil
+	case linkMsg:
+		if msg.attempt != a.attempt || a.err != nil {
+			return a, nil
+		}
+		a.browser = "Opened in your browser: approve hootwire there."
+		return a, a.watchLink(msg.reused)
 	case codeMsg:
 		if msg.attempt != a.attempt {
 			return a, nil
@@ -310,9 +318,36 @@ func (a *authorizePage) openBrowser() tea.Cmd {
 	return a.openNow()
 }
 
+// openNow opens the browser on a fresh one-time link to the consent page
+// (never on its URL, which carries the state), and watches the link for a
+// second fetch. The link lives as long as the attempt.
 func (a *authorizePage) openNow() tea.Cmd {
-	attempt, open, u, ctx := a.attempt, a.cfg.Deps.Open, a.auth.URL(), a.common.ctx
-	return func() tea.Msg { return browserMsg{attempt, open(ctx, u)} }
+	attempt, auth, open, ctx, progCtx := a.attempt, a.auth, a.cfg.Deps.Open, a.ctx, a.common.ctx
+	return func() tea.Msg {
+		link, reused, err := auth.StartLink(ctx)
+		if err != nil {
+			return browserMsg{attempt, err}
+		}
+		// The browser outlives the attempt: it gets the program's context.
+		if err := open(progCtx, link); err != nil {
+			return browserMsg{attempt, err}
+		}
+		return linkMsg{attempt, reused}
+	}
+}
+
+// watchLink reports a second fetch of the link at once, rather than when
+// the code comes.
+func (a *authorizePage) watchLink(reused <-chan struct{}) tea.Cmd {
+	attempt, ctx := a.attempt, a.ctx
+	return func() tea.Msg {
+		select {
+		case <-reused:
+			return codeMsg{attempt, oauthflow.ErrLinkReused}
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 func (a *authorizePage) tick() tea.Cmd {

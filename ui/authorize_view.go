@@ -30,6 +30,8 @@ func codeHint(err error) string {
 		return "The grant code would have expired: press enter to authorize again."
 	case errors.Is(err, setup.ErrReplaced):
 		return "Press enter to authorize again."
+	case errors.Is(err, oauthflow.ErrLinkReused):
+		return "Someone else on this machine may have read it; no code of this authorization will be used. Press enter to authorize again."
 	}
 	return "Press enter to authorize again, or p to paste the code."
 }

@@ -739,3 +739,35 @@ func TestNamesAndTagsAreChecked(t *testing.T) {
 		t.Error("a name over the limit was taken")
 	}
 }
+
+// A browser link fetched twice: someone on this machine may have read the
+// state, so the code that comes back is refused and enter starts afresh.
+func TestAStolenLinkIsRefused(t *testing.T) {
+	e := newTestEnv(t)
+	open := e.cfg.Deps.Open
+	e.cfg.Deps.Open = func(ctx context.Context, link string) error {
+		if strings.Contains(link, "/start/") && e.browser.openedCount() == 0 {
+			stolen, err := follow(link) // another user, first, learns the state
+			if err != nil {
+				return err
+			}
+			follow(link) // the user's browser gets "already used"
+			// The thief approves with the stolen state, and its code
+			// reaches the listener.
+			return open(ctx, stolen)
+		}
+		return open(ctx, link)
+	}
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepInstance)
+	d.press("enter")
+	d.shows("may have read")
+	if setup.ExitStatus(t.Context(), d.m.Err()) != setup.ExitAuthorization || !says(d.screen(), "enter authorize again") {
+		t.Fatalf("after a stolen link:\n%s", d.screen())
+	}
+	d.press("enter")
+	d.until("the create step", atStep(setup.StepCreate))
+	if len(e.sb.Instances()) != 0 {
+		t.Error("an instance was made with a stolen link's code")
+	}
+}

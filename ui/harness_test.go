@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -84,6 +85,15 @@ func (b *fakeBrowser) Open(_ context.Context, u string) error {
 	if offline {
 		return errors.New("no browser here")
 	}
+	if strings.Contains(u, "/start/") {
+		// The one-time link: fetched once, as a browser would, for where
+		// it sends the browser on.
+		next, err := follow(u)
+		if err != nil {
+			return err
+		}
+		u = next
+	}
 	if !strings.Contains(u, "/oauth2/auth") {
 		return nil
 	}
@@ -100,6 +110,20 @@ func (b *fakeBrowser) Open(_ context.Context, u string) error {
 	b.mu.Unlock()
 	b.landed <- back
 	return nil
+}
+
+// follow fetches a one-time start link and returns where it redirects.
+func follow(link string) (string, error) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(link)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("the start link answered %s", resp.Status)
+	}
+	return resp.Header.Get("Location"), nil
 }
 
 // fakeListener reads the landing address as oauthflow's listener does:

@@ -138,7 +138,11 @@ func TestWizardWithTheRealListener(t *testing.T) {
 	e.cfg.Prefill.CallbackURL = sandboxtest.CallbackURL(t)
 	e.cfg.Deps.NewState = nil
 	e.cfg.Deps.Listen = nil
-	e.cfg.Deps.Open = func(ctx context.Context, u string) error {
+	e.cfg.Deps.Open = func(ctx context.Context, link string) error {
+		u, err := follow(link)
+		if err != nil {
+			return err
+		}
 		back, err := e.sb.Approve(u)
 		if err != nil {
 			return err

@@ -329,13 +329,23 @@ func authorizeScripted(ctx context.Context, proc *setup.Procedure, o options, e 
 	say.say("waiting for the callback on %s (up to %v)", a.CallbackURL(), oauthflow.DefaultTimeout)
 	if o.noBrowser {
 		say.say("open the URL above in a browser and approve")
-	} else if err := (oauthflow.Opener{Getenv: e.Getenv}).Open(context.WithoutCancel(ctx), a.URL()); err != nil {
-		// The browser outlives hootwire, as it would for a user.
+	} else if err := openBrowser(ctx, a, e); err != nil {
 		say.say("could not open a browser (%v): open the URL above yourself", err)
 	} else {
 		say.say("opened the browser")
 	}
 	return a.Wait(ctx, l)
+}
+
+// openBrowser opens the browser on a one-time link to the consent page,
+// never on its URL, which carries the state. The browser outlives
+// hootwire, as it would for a user.
+func openBrowser(ctx context.Context, a *setup.Authorization, e Env) error {
+	link, _, err := a.StartLink(ctx)
+	if err != nil {
+		return err
+	}
+	return (oauthflow.Opener{Getenv: e.Getenv}).Open(context.WithoutCancel(ctx), link)
 }
 
 // createScripted sends the create and says what came of it.

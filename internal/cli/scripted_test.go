@@ -40,10 +40,23 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func actAsBrowser(decision, authURL, logPath string) int {
-	u, err := url.Parse(authURL)
+func actAsBrowser(decision, link, logPath string) int {
+	// hootwire opens the browser on a one-time link that sends it on to
+	// the consent page: fetched once, as a browser does.
+	noRedirect := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(link)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	resp.Body.Close()
+	authURL := resp.Header.Get("Location")
+	if logPath != "" {
+		os.WriteFile(logPath+".argv", []byte(link), 0o600)
+	}
+	u, err := url.Parse(authURL)
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		fmt.Fprintln(os.Stderr, "the start link answered", resp.Status, err)
 		return 1
 	}
 	var followed []string
@@ -56,7 +69,7 @@ func actAsBrowser(decision, authURL, logPath string) int {
 		form.Set(k, u.Query().Get(k))
 	}
 	consent := u.Scheme + "://" + u.Host + "/hootsuite/oauth2/consent"
-	resp, err := client.PostForm(consent, form)
+	resp, err = client.PostForm(consent, form)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -254,7 +267,13 @@ func TestScriptedRunKeepsSecretsOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	places := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "the browser's environment": string(environ)}
+	// The browser's command line, which every local user can read, holds
+	// the one-time link, never the authorization URL with its state.
+	argv, err := os.ReadFile(s.browseLog + ".argv")
+	if err != nil || !strings.Contains(string(argv), "/start/") || strings.Contains(string(argv), "state=") {
+		t.Errorf("the browser was started with %q (%v)", argv, err)
+	}
+	places := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "the browser's environment": string(environ), "the browser's arguments": string(argv)}
 	filepath.Walk(s.configDir, func(path string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
 			data, _ := os.ReadFile(path)

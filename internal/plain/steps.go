@@ -57,7 +57,7 @@ func (r *run) authorize() error {
 			}()
 		}
 	}
-	r.open(a.URL())
+	r.open(ctx, a, false)
 	choices := "Once you have approved, press Enter. A browser on another machine? Paste the URL it lands on (or the code) and press Enter. Type o to open the browser again"
 	if a.CanApprove() {
 		choices += ", or a to approve on the sandbox's consent page from here"
@@ -82,7 +82,7 @@ func (r *run) authorize() error {
 			r.lastErr = nil
 			return nil
 		case v == "o":
-			r.open(a.URL())
+			r.open(ctx, a, true)
 		case v == "a" && a.CanApprove():
 			if err := a.Approve(); err != nil {
 				r.p.say("Error: %s", r.redactor().String(err.Error()))
@@ -106,13 +106,20 @@ func (r *run) authorize() error {
 	}
 }
 
-// open opens u in the browser, unless told not to, and says what came of it.
-func (r *run) open(u string) {
-	if r.cfg.NoBrowser {
+// open opens the browser on a fresh one-time link to the consent page
+// (never on its URL, which carries the state), unless told not to, and
+// says what came of it. asked: the user typed o, which --no-browser does
+// not stop.
+func (r *run) open(ctx context.Context, a *setup.Authorization, asked bool) {
+	if r.cfg.NoBrowser && !asked {
 		r.p.say("Open the URL above in a browser.")
 		return
 	}
-	if err := r.cfg.Deps.Open(r.p.ctx, u); err != nil {
+	link, _, err := a.StartLink(ctx)
+	if err == nil {
+		err = r.cfg.Deps.Open(r.p.ctx, link)
+	}
+	if err != nil {
 		r.p.say("No browser could be opened here: open the URL above yourself.")
 		return
 	}

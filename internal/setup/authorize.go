@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	"hootwire/api"
 	"hootwire/oauthflow"
@@ -20,6 +21,9 @@ type Authorization struct {
 	url      string
 	state    string
 	callback string
+
+	mu    sync.Mutex
+	links []*oauthflow.Launcher // every browser opening's one-time link
 }
 
 // ErrReplaced means a newer authorization took this one's place; its code,
@@ -54,9 +58,75 @@ func (p *Procedure) Authorize(ctx context.Context) (*Authorization, error) {
 	}
 	a := &Authorization{p: p, url: got.OAuthURL, state: state, callback: in.CallbackURL}
 	p.mu.Lock()
+	old := p.auth
 	p.auth, p.code = a, ""
 	p.mu.Unlock()
+	old.close()
 	return a, nil
+}
+
+// StartLink is where to open the browser: a one-time link on this machine
+// that sends it on to the consent page. The consent page's URL carries the
+// state, and a browser's command line is readable by every user of the
+// machine; the link is not, once used. reused is closed if the link is
+// fetched a second time, which means someone else may have learned the
+// state: the authorization's code is then refused (ErrLinkReused). Make
+// one link for every opening of the browser.
+func (a *Authorization) StartLink(ctx context.Context) (link string, reused <-chan struct{}, err error) {
+	l, err := oauthflow.Launch(ctx, a.url, oauthflow.LaunchOptions{})
+	if err != nil {
+		return "", nil, fmt.Errorf("open the browser: %w", err)
+	}
+	a.mu.Lock()
+	a.links = append(a.links, l)
+	a.mu.Unlock()
+	return l.URL(), l.Reuse(), nil
+}
+
+// settle waits until every link opened for this authorization can vouch
+// that nobody else fetched it first (see oauthflow.Launcher.Settle).
+func (a *Authorization) settle(ctx context.Context) error {
+	a.mu.Lock()
+	links := append([]*oauthflow.Launcher(nil), a.links...)
+	a.mu.Unlock()
+	for _, l := range links {
+		switch err := l.Settle(ctx); {
+		case errors.Is(err, oauthflow.ErrLinkReused):
+			return err
+		case ctx.Err() != nil:
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// reused reports whether a link of this authorization was fetched twice.
+func (a *Authorization) reused() bool {
+	if a == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, l := range a.links {
+		if l.Reused() {
+			return true
+		}
+	}
+	return false
+}
+
+// close stops the authorization's links: it is replaced or done.
+func (a *Authorization) close() {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	links := a.links
+	a.links = nil
+	a.mu.Unlock()
+	for _, l := range links {
+		l.Close()
+	}
 }
 
 // URL is the provider's consent page, from the platform.
@@ -109,11 +179,15 @@ func (a *Authorization) Listen(ctx context.Context) (Listener, error) {
 }
 
 // Wait waits for the listener's code (checked against the state by the
-// listener) and keeps it. It closes the listener.
+// listener), makes sure the browser's link was not fetched by someone else
+// first, and keeps it. It closes the listener.
 func (a *Authorization) Wait(ctx context.Context, l Listener) error {
 	defer l.Close()
 	code, err := l.Wait(ctx)
 	if err != nil {
+		return err
+	}
+	if err := a.settle(ctx); err != nil {
 		return err
 	}
 	return a.accept(code)
@@ -125,6 +199,9 @@ func (a *Authorization) Paste(text string) error {
 	code, err := oauthflow.ParsePaste(text, a.state)
 	if err != nil {
 		return err
+	}
+	if a.reused() {
+		return oauthflow.ErrLinkReused
 	}
 	return a.accept(code)
 }

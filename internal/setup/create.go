@@ -8,6 +8,7 @@ import (
 
 	"hootwire/api"
 	"hootwire/internal/redact"
+	"hootwire/oauthflow"
 )
 
 // createRequest is the doc's POST /instances body for a grant code.
@@ -56,13 +57,18 @@ func (p *Procedure) Create(ctx context.Context) (*api.Instance, error) {
 	}
 	s := p.Session()
 	p.mu.Lock()
-	code, unsure := p.code, p.unsure
+	code, unsure, auth := p.code, p.unsure, p.auth
 	p.mu.Unlock()
 	switch {
 	case s.Stage >= StageCreated:
 		return nil, fmt.Errorf("create instance: this setup already created instance %d", s.InstanceID)
 	case code == "":
 		return nil, fmt.Errorf("create instance: no grant code: %w", ErrNeedsAuthorization)
+	case auth.reused():
+		// A second fetch of the browser's link can come after the code:
+		// the last look before the code is spent.
+		p.spend()
+		return nil, fmt.Errorf("create instance: not sent: %w", oauthflow.ErrLinkReused)
 	}
 	// A create sent before (by this run, or by one that stopped) may have
 	// made the instance: look for it before sending anything.
@@ -131,8 +137,10 @@ func (e spentError) Unwrap() []error { return []error{e.cause, ErrNeedsAuthoriza
 // spend forgets the grant code: it cannot be sent again.
 func (p *Procedure) spend() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	auth := p.auth
 	p.code, p.auth = "", nil
+	p.mu.Unlock()
+	auth.close()
 }
 
 // keep records the instance's id and token. When saving fails the
@@ -140,8 +148,10 @@ func (p *Procedure) spend() {
 func (p *Procedure) keep(inst *api.Instance) (*api.Instance, error) {
 	p.red.Add(inst.Token)
 	p.mu.Lock()
+	auth := p.auth
 	p.code, p.auth = "", nil
 	p.mu.Unlock()
+	auth.close()
 	err := p.record(StageCreated, func(s *Session) { s.InstanceID, s.Token, s.CreateSent = inst.ID, inst.Token, false })
 	if err != nil {
 		p.mu.Lock()

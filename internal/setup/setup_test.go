@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -755,5 +756,39 @@ func TestPlainHTTPStaysOnThisMachine(t *testing.T) {
 	target.AllowPlainHTTP = true
 	if _, err := New(target, Options{}); err != nil {
 		t.Errorf("allowed plain http: %v", err)
+	}
+}
+
+// TestAStolenLinkSpendsNoCode: when the browser's one-time link was fetched
+// twice, someone else may know the state: the code that comes back for it
+// is refused, whichever way it comes, and nothing is created.
+func TestAStolenLinkSpendsNoCode(t *testing.T) {
+	f := newFixture(t, nil)
+	a, err := f.proc.Authorize(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, reused, err := a.StartLink(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(link, a.state) {
+		t.Fatal("the link carries the state")
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for range 2 { // the thief, then the user's browser
+		resp, err := noRedirect.Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	<-reused
+	back, _ := f.sb.Approve(a.URL())
+	if err := a.Paste(back.String()); !errors.Is(err, oauthflow.ErrLinkReused) || ExitStatus(context.Background(), err) != ExitAuthorization {
+		t.Fatalf("a code for a stolen link: %v", err)
+	}
+	if f.proc.Authorized() || len(f.sb.Instances()) != 0 {
+		t.Error("the code was kept")
 	}
 }

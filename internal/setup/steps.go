@@ -106,6 +106,7 @@ func (p *Procedure) Back(step Step) {
 		p.instanceSet = false
 	}
 	if step <= StepAuthorize {
+		// Its browser links end with the context they were made with.
 		p.auth, p.code = nil, ""
 	}
 }

@@ -37,7 +37,7 @@ func ExitStatus(ctx context.Context, err error) int {
 		return ExitInterrupted
 	case errors.As(err, &problems), errors.Is(err, ErrBadInput):
 		return ExitUsage
-	case errors.As(err, &denied), errors.Is(err, oauthflow.ErrTimeout), errors.Is(err, oauthflow.ErrStateMismatch):
+	case errors.As(err, &denied), errors.Is(err, oauthflow.ErrTimeout), errors.Is(err, oauthflow.ErrStateMismatch), errors.Is(err, oauthflow.ErrLinkReused):
 		return ExitAuthorization
 	case api.IsNetwork(err):
 		return ExitNetwork

@@ -102,23 +102,11 @@ func resumeCommand(o options, base string) string {
 	case o.plain:
 		cmd += " --plain"
 	}
-	cmd += " --resume --base-url " + shellQuote(base)
+	cmd += " --resume --base-url " + setup.ShellQuote(base)
 	if o.configDir != "" {
-		cmd += " --config-dir " + shellQuote(o.configDir)
+		cmd += " --config-dir " + setup.ShellQuote(o.configDir)
 	}
 	return cmd
-}
-
-// shellQuote quotes s for a POSIX shell when it holds anything but the
-// characters a path or a URL usually does.
-func shellQuote(s string) string {
-	safe := func(r rune) bool {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:=@%+,~", r)
-	}
-	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !safe(r) }) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // readCode reads --code -: one line of standard input, the grant code or

@@ -29,8 +29,8 @@ func (p *Procedure) Preview() (body, curl string) {
 	req.Configuration.APISecret = redact.Mask
 	data, _ := json.MarshalIndent(req, "", "  ")
 	body = string(data)
-	curl = fmt.Sprintf("curl -X POST '%s/instances' \\\n  -H 'Authorization: User %s, Organization %s' \\\n  -H 'Content-Type: application/json' \\\n  -d @body.json",
-		p.BaseURL(), redact.Mask, redact.Mask)
+	curl = fmt.Sprintf("curl -X POST %s \\\n  -H 'Authorization: User %s, Organization %s' \\\n  -H 'Content-Type: application/json' \\\n  -d @body.json",
+		ShellQuote(p.BaseURL()+"/instances"), redact.Mask, redact.Mask)
 	return body, curl
 }
 

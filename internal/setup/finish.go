@@ -144,6 +144,6 @@ func (p *Procedure) Result() Result {
 // NextCallCurl is a curl line for the next call about this instance, with
 // the secrets as placeholders a person fills in.
 func (p *Procedure) NextCallCurl() string {
-	return fmt.Sprintf("curl '%s/instances/%d' -H 'Authorization: User <USER_SECRET>, Organization <ORGANIZATION_SECRET>'",
-		p.BaseURL(), p.Session().InstanceID)
+	return fmt.Sprintf("curl %s -H 'Authorization: User <USER_SECRET>, Organization <ORGANIZATION_SECRET>'",
+		ShellQuote(fmt.Sprintf("%s/instances/%d", p.BaseURL(), p.Session().InstanceID)))
 }

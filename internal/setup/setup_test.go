@@ -545,7 +545,7 @@ func TestPreviewMasksSecrets(t *testing.T) {
 			t.Errorf("preview body lacks %s:\n%s", want, body)
 		}
 	}
-	if !strings.Contains(curl, "POST '"+f.sb.BaseURL+"/instances'") {
+	if !strings.Contains(curl, "POST "+ShellQuote(f.sb.BaseURL+"/instances")+" \\") {
 		t.Errorf("curl = %s", curl)
 	}
 }
@@ -790,5 +790,20 @@ func TestAStolenLinkSpendsNoCode(t *testing.T) {
 	}
 	if f.proc.Authorized() || len(f.sb.Instances()) != 0 {
 		t.Error("the code was kept")
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://api.example.com/elements/api-v2": "https://api.example.com/elements/api-v2",
+		"/tmp/my setups":                          "'/tmp/my setups'",
+		"/tmp/it's":                               `'/tmp/it'\''s'`,
+		"":                                        "''",
+		"a;rm -rf ~":                              "'a;rm -rf ~'",
+		"$(x)":                                    "'$(x)'",
+	} {
+		if got := ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

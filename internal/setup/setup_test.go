@@ -796,11 +796,11 @@ func TestAStolenLinkSpendsNoCode(t *testing.T) {
 func TestShellQuote(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://api.example.com/elements/api-v2": "https://api.example.com/elements/api-v2",
-		"/tmp/my setups":                          "'/tmp/my setups'",
-		"/tmp/it's":                               `'/tmp/it'\''s'`,
-		"":                                        "''",
-		"a;rm -rf ~":                              "'a;rm -rf ~'",
-		"$(x)":                                    "'$(x)'",
+		"/tmp/my setups": "'/tmp/my setups'",
+		"/tmp/it's":      `'/tmp/it'\''s'`,
+		"":               "''",
+		"a;rm -rf ~":     "'a;rm -rf ~'",
+		"$(x)":           "'$(x)'",
 	} {
 		if got := ShellQuote(in); got != want {
 			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)

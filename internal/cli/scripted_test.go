@@ -20,6 +20,7 @@ import (
 	"hootwire/internal/sandbox"
 	"hootwire/internal/sandbox/sandboxtest"
 	"hootwire/internal/setup"
+	"hootwire/internal/store"
 )
 
 // TestMain lets the test binary play the user's browser for hootwire runs
@@ -617,5 +618,59 @@ func TestNamesAndTagsAreCheckedBeforeAnyRequest(t *testing.T) {
 		Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return vars[k] }})
 	if code != setup.ExitUsage || !strings.Contains(stderr.String(), "--name") || !strings.Contains(stderr.String(), "--tag") || strings.ContainsRune(stderr.String(), '\x1b') {
 		t.Errorf("exit %d:\n%q", code, stderr.String())
+	}
+}
+
+// consentCode approves a consent of its own on the sandbox, as a browser
+// elsewhere would, and returns where it landed.
+func (s *scriptEnv) consentCode(t *testing.T) string {
+	t.Helper()
+	q := url.Values{"response_type": {"code"}, "client_id": {sandbox.DemoClientID}, "redirect_uri": {s.callback}, "state": {"state-elsewhere-123"}, "scope": {"offline"}, "decision": {"allow"}}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(s.root+"/hootsuite/oauth2/consent", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.Header.Get("Location")
+}
+
+// TestTwoRunsCannotDriveOneSetup: two resumes of a setup whose create got
+// no clear answer, at once: the second says which process drives it and
+// exits 2, and only one instance is made.
+func TestTwoRunsCannotDriveOneSetup(t *testing.T) {
+	s := newScriptEnv(t)
+	st, err := store.Open(s.configDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := st.Save(setup.Session{ID: "abcdefabcdef", BaseURL: s.base, Name: "Hootsuite webhooks", CallbackURL: s.callback,
+		ClientID: sandbox.DemoClientID, CreateSent: true, Started: now, Updated: now}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	// The first run's look for the instance takes a while: the second
+	// comes meanwhile.
+	s.admin("POST", "/_sandbox/faults", `{"op":"list-instances","times":1,"delay":"3s"}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	first, _, firstErr := s.command(ctx, "--json", "--resume", "--code", "-")
+	first.Stdin = strings.NewReader(s.consentCode(t) + "\n")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForText(t, firstErr, "resuming")
+	cmd, _, secondErr := s.command(ctx, "--json", "--resume", "--code", "-")
+	cmd.Stdin = strings.NewReader(s.consentCode(t) + "\n")
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != setup.ExitUsage || !strings.Contains(secondErr.String(), fmt.Sprintf("pid %d", first.Process.Pid)) {
+		t.Errorf("the second run: %v\n%s", err, secondErr)
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("the first run: %v\n%s", err, firstErr)
+	}
+	if n := len(s.instances()); n != 1 {
+		t.Errorf("%d instances, want 1", n)
 	}
 }

@@ -21,3 +21,16 @@ func checkDir(path string, role dirRole, _ bool) error {
 	}
 	return refuseKind(path, role, info)
 }
+
+// readOwnFile reads a session file that is not a link; owners and modes
+// are not checked here (see checkDir).
+func readOwnFile(path string) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("it is %s, not a regular file", kind(info.Mode()))
+	}
+	return os.ReadFile(path)
+}

@@ -103,12 +103,62 @@ func TestHootwiresOwnConfigDirIsTightened(t *testing.T) {
 
 func TestALooseSessionsDirIsTightened(t *testing.T) {
 	dir := t.TempDir()
-	sessions := mkdir(t, filepath.Join(dir, "sessions"), 0o777)
+	sessions := mkdir(t, filepath.Join(dir, "sessions"), 0o755)
 	if _, err := Open(dir); err != nil {
 		t.Fatal(err)
 	}
 	if got := modeOf(t, sessions); got != 0o700 {
 		t.Errorf("sessions is %v, want 0700", got)
+	}
+}
+
+// TestAWritableSessionsDirIsRefused: a sessions directory others can write
+// in may hold a saved setup of theirs: it is refused, not quietly
+// tightened, and nothing in it is resumed.
+func TestAWritableSessionsDirIsRefused(t *testing.T) {
+	for _, perm := range []os.FileMode{0o777, 0o770, 0o702} {
+		dir := t.TempDir()
+		sessions := mkdir(t, filepath.Join(dir, "sessions"), perm)
+		_, err := Open(dir)
+		refused(t, err, sessions, "written by group or others")
+		if got := modeOf(t, sessions); got != perm {
+			t.Errorf("sessions was changed to %v", got)
+		}
+	}
+}
+
+// TestSessionFilesNotTheUsersAreNotResumed: a session file another user
+// put in the directory, or one others can write, is set aside, not read.
+func TestSessionFilesNotTheUsersAreNotResumed(t *testing.T) {
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := session("aaaaaaaaaaaa", setup.StageCreated, time.Now())
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(st.Path(s.ID), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	entries, aside, err := st.List()
+	if err != nil || len(entries) != 0 || len(aside) != 1 || !strings.Contains(aside[0].String(), "group or others can write it") {
+		t.Fatalf("a file others can write: entries %v, aside %v, %v", entries, aside, err)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("another user's file: needs root to make one")
+	}
+	s2 := session("bbbbbbbbbbbb", setup.StageCreated, time.Now())
+	if err := st.Save(s2); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(st.Path(s2.ID), 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	entries, aside, _ = st.List()
+	if len(entries) != 0 || len(aside) != 1 || !strings.Contains(aside[0].String(), "another user") {
+		t.Errorf("another user's file: entries %v, aside %v", entries, aside)
 	}
 }
 

@@ -36,7 +36,8 @@
 // hootwire. Beyond that:
 //
 //   - sessions is always hootwire's own: created 0700, and tightened to 0700
-//     when it is found looser.
+//     when it is found looser; but refused when group or others can write
+//     in it, since a session file of theirs could be in it.
 //   - The config directory is tightened to 0700 only when it is hootwire's
 //     own: created by this Open, or named "hootwire" (as the default,
 //     <user config dir>/hootwire, is). Any other directory given with
@@ -227,7 +228,9 @@ type SetAside struct {
 }
 
 func (a SetAside) String() string {
-	return fmt.Sprintf("the session file %s could not be read (%v); it was kept as %s", a.From, a.Err, a.To)
+	// Quoted: a file name is text anyone who can write in the directory
+	// chose, and must not read as a line of hootwire's.
+	return fmt.Sprintf("the session file %q could not be read (%v); it was kept as %q", a.From, a.Err, a.To)
 }
 
 // Entry is a saved session and where it is.
@@ -274,7 +277,7 @@ func (s *Store) List() ([]Entry, []SetAside, error) {
 
 func readSession(path string) (setup.Session, error) {
 	var sess setup.Session
-	data, err := os.ReadFile(path)
+	data, err := readOwnFile(path)
 	if err != nil {
 		return sess, err
 	}

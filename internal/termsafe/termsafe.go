@@ -82,9 +82,10 @@ func clean(s string, newlines bool) bool {
 }
 
 // unsafe reports whether r must not reach a terminal: a C0 or C1 control,
-// DEL, or a bidi control.
+// DEL, a bidi control, or a line or paragraph separator (which some
+// terminals and viewers break a line at).
 func unsafe(r rune) bool {
-	return unicode.IsControl(r) || isBidi(r)
+	return unicode.IsControl(r) || isBidi(r) || r == '\u2028' || r == '\u2029'
 }
 
 // isBidi reports the characters that change the order text is shown in:

@@ -22,8 +22,10 @@ func (s *Sandbox) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		methods = "POST"
 	case "/_sandbox/stats":
 		methods = "GET"
+	case "/_sandbox/deliveries":
+		methods = "GET, HEAD"
 	default:
-		writeError(w, http.StatusNotFound, "No admin endpoint at "+r.URL.Path+": use /_sandbox/faults, /_sandbox/instances, /_sandbox/auto-approve or /_sandbox/stats.", "")
+		writeError(w, http.StatusNotFound, "No admin endpoint at "+r.URL.Path+": use /_sandbox/faults, /_sandbox/instances, /_sandbox/deliveries, /_sandbox/auto-approve or /_sandbox/stats.", "")
 		return
 	}
 	if !strings.Contains(", "+methods+",", ", "+r.Method+",") {
@@ -46,6 +48,8 @@ func (s *Sandbox) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
 	case "/_sandbox/instances GET", "/_sandbox/instances HEAD":
 		writeJSON(w, http.StatusOK, s.Instances())
+	case "/_sandbox/deliveries GET", "/_sandbox/deliveries HEAD":
+		writeJSON(w, http.StatusOK, s.Deliveries())
 	case "/_sandbox/auto-approve POST":
 		on, err := strconv.ParseBool(r.URL.Query().Get("on"))
 		if err != nil {

@@ -59,6 +59,7 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 		opts.Now = clk.Now
 	}
 	sb := sandbox.New(opts)
+	t.Cleanup(sb.Stop) // after the server has closed: no delivery outlives the test
 	ts := httptest.NewServer(sb)
 	t.Cleanup(ts.Close)
 	client := *ts.Client()

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -11,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -122,6 +122,7 @@ func (s *Sandbox) decide(p authParams, allow bool) *url.URL {
 		})
 	}
 	code := newCode()
+	s.learnSecret(code)
 	s.mu.Lock()
 	s.codes[code] = grant{clientID: p.clientID, redirectURI: p.redirectURI, issued: s.now()}
 	s.mu.Unlock()
@@ -171,7 +172,9 @@ func (s *Sandbox) serveHootsuite(w http.ResponseWriter, r *http.Request) {
 		authPath:    {"GET, HEAD", s.consentPage},
 		consentPath: {"POST", s.consentDecision},
 		appPath:     {"GET, HEAD, POST", s.appPage},
-		pingPath:    {"POST", s.ping},
+		pingPath:    {"POST", s.sendFromPage("ping")},
+		messagePath: {"POST", s.sendFromPage("message")},
+		commentPath: {"POST", s.sendFromPage("comment")},
 	}
 	pg, ok := routes[r.URL.Path]
 	if !ok {
@@ -268,13 +271,10 @@ func (s *Sandbox) appPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("webhook_url"))
-	if msg := checkWebhookURL(raw); msg != "" {
-		s.renderApp(w, http.StatusBadRequest, appView{Error: msg, Entered: &raw})
+	if err := s.SaveWebhookURL(raw); err != nil {
+		s.renderApp(w, http.StatusBadRequest, appView{Error: err.Error(), Entered: &raw})
 		return
 	}
-	s.mu.Lock()
-	s.webhookURL = raw
-	s.mu.Unlock()
 	setPageHeaders(w, "")
 	http.Redirect(w, r, appPath+"?saved=1", http.StatusSeeOther)
 }
@@ -302,73 +302,125 @@ type appView struct {
 }
 
 func (s *Sandbox) renderApp(w http.ResponseWriter, status int, v appView) {
-	s.mu.Lock()
-	saved := s.webhookURL
-	s.mu.Unlock()
-	field := saved
+	st := s.appState()
+	field := st.WebhookURL
 	if v.Entered != nil {
 		field = *v.Entered
 	}
 	renderPage(w, status, s.pages.app, map[string]any{
-		"AppName":    appName,
-		"ClientID":   DemoClientID,
-		"WebhookURL": field,
-		"Saved":      saved,
-		"Action":     appPath,
-		"PingAction": pingPath,
-		"View":       v,
+		"AppName":       appName,
+		"ClientID":      DemoClientID,
+		"WebhookURL":    field,
+		"Saved":         st.WebhookURL,
+		"Action":        appPath,
+		"PingAction":    pingPath,
+		"MessageAction": messagePath,
+		"CommentAction": commentPath,
+		"View":          v,
+		"Status":        statusView(st),
+		"Refresh":       st.LastDelivery != nil && st.LastDelivery.State == DeliveryPending,
 	})
 }
 
-// pingEvent is Hootsuite's ping webhook.
-type pingEvent struct {
-	SeqNo string            `json:"seq_no"`
-	Type  string            `json:"type"`
-	Data  map[string]string `json:"data"`
+// sendFromPage serves a button that sends a webhook: it posts the webhook
+// to the saved Webhook URL and shows the status code, as Hootsuite does.
+func (s *Sandbox) sendFromPage(kind string) func(http.ResponseWriter, *http.Request) {
+	label := webhookKinds[kind].label
+	return func(w http.ResponseWriter, r *http.Request) {
+		// A Webhook URL (or an event callback URL) pointing at a button
+		// would make the sandbox post to itself forever.
+		if ua := r.Header.Get("User-Agent"); ua == webhookUserAgent || ua == deliveryUserAgent {
+			s.writeHTMLError(w, http.StatusLoopDetected, "Loop detected", "The Webhook URL points at a button of the app page itself.")
+			return
+		}
+		a, err := s.sendWebhook(r.Context(), kind)
+		switch {
+		case errors.Is(err, ErrNoWebhookURL):
+			s.renderApp(w, http.StatusBadRequest, appView{Error: "No Webhook URL is saved: enter one and press Save first."})
+		case err != nil:
+			s.renderApp(w, http.StatusOK, appView{PingResult: label + " failed: " + a.Err})
+		default:
+			s.renderApp(w, http.StatusOK, appView{PingResult: label + " sent: " + describeAttempt(a), PingOK: a.OK()})
+		}
+	}
 }
 
-// ping serves "Send ping webhook": it posts a ping event to the saved
-// Webhook URL and shows the status code, as Hootsuite does.
-func (s *Sandbox) ping(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("User-Agent") == webhookUserAgent {
-		s.writeHTMLError(w, http.StatusLoopDetected, "Loop detected", "The Webhook URL points at the ping button itself.")
-		return
+// appStatusView is the app page's status lines, worded.
+type appStatusView struct {
+	LastPing, LastPingClass string // the class is "ok", "fail" or ""
+	LastSent, LastSentClass string // LastSent is "" when the last webhook sent was a ping
+	Delivery, DeliveryClass string
+}
+
+// outcomeClass is the page's class for an outcome: "ok", "fail" or none.
+func outcomeClass(ok, failed bool) string {
+	switch {
+	case ok:
+		return "ok"
+	case failed:
+		return "fail"
 	}
-	s.mu.Lock()
-	target := s.webhookURL
-	now := s.now()
-	s.mu.Unlock()
-	if target == "" {
-		s.renderApp(w, http.StatusBadRequest, appView{Error: "No Webhook URL is saved: enter one and press Save first."})
-		return
+	return ""
+}
+
+func statusView(st appState) appStatusView {
+	var v appStatusView
+	answered := func(a Attempt) string {
+		if a.Err != "" {
+			return "got no answer at " + a.At.Format("15:04:05") + ": " + a.Err + "."
+		}
+		return "answered " + describeAttempt(a) + " at " + a.At.Format("15:04:05") + "."
 	}
-	body, err := json.Marshal([]pingEvent{{
-		SeqNo: "1",
-		Type:  "com.hootsuite.ping.event.v1",
-		Data:  map[string]string{"timestamp": now.UTC().Format("2006-01-02T15:04:05.000Z")},
-	}})
-	if err != nil {
-		s.renderApp(w, http.StatusInternalServerError, appView{Error: "The ping could not be built: " + err.Error()})
-		return
+	if st.LastPing == nil {
+		v.LastPing = "No ping sent yet."
+	} else {
+		v.LastPing, v.LastPingClass = "The last ping "+answered(*st.LastPing), outcomeClass(st.LastPing.OK(), !st.LastPing.OK())
 	}
-	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		s.renderApp(w, http.StatusOK, appView{PingResult: "Ping failed: " + err.Error()})
-		return
+	if sw := st.LastSent; sw != nil && sw.Kind != "ping" {
+		v.LastSent, v.LastSentClass = "The last "+strings.ToLower(webhookKinds[sw.Kind].label)+" "+answered(sw.Attempt), outcomeClass(sw.OK(), !sw.OK())
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", webhookUserAgent)
-	resp, err := s.client.Do(req)
-	if err != nil {
-		s.renderApp(w, http.StatusOK, appView{PingResult: "Ping failed: " + err.Error()})
-		return
+	id := strconv.FormatInt(st.InstanceID, 10)
+	switch d := st.LastDelivery; {
+	case st.WebhookURL == "":
+		v.Delivery = "Save the Webhook URL hootwire shows: what the platform delivers for the instance it names shows here."
+	case st.InstanceID == 0:
+		v.Delivery = "The saved Webhook URL names no instance: it should end with /events/hootsuite/ and the base64-encoded instance id."
+	case !st.found:
+		v.Delivery = "Instance " + id + " does not exist in this sandbox."
+	case !st.eventsEnabled:
+		v.Delivery = "Instance " + id + " has events disabled: the platform answers its webhooks 404 and delivers nothing."
+	case d != nil:
+		text, ok, failed := describeDelivery(*d)
+		v.Delivery, v.DeliveryClass = text, outcomeClass(ok, failed)
+	case st.DeliveryURL == "":
+		v.Delivery = "Instance " + id + " delivers nothing: its event.notification.callback.url is not a receiver of yours " +
+			"(it is empty, or the platform's own events URL). PATCH it with your receiver's URL."
+	default:
+		v.Delivery = "Instance " + id + " delivers its events to " + displayURL(st.DeliveryURL) + "; nothing was delivered yet."
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, maxBodyBytes))
-	resp.Body.Close()
-	s.renderApp(w, http.StatusOK, appView{
-		PingResult: "Ping sent: " + resp.Status,
-		PingOK:     resp.StatusCode >= 200 && resp.StatusCode < 300,
-	})
+	return v
+}
+
+// describeDelivery is a delivery's outcome in a sentence.
+func describeDelivery(d Delivery) (text string, ok, failed bool) {
+	head := "Delivery " + shortID(d.ID) + " of instance " + strconv.FormatInt(d.InstanceID, 10) + "'s events to " + displayURL(d.URL)
+	n := len(d.Attempts)
+	var last Attempt
+	if n > 0 {
+		last = d.Attempts[n-1]
+	}
+	switch d.State {
+	case DeliveryDelivered:
+		return fmt.Sprintf("%s: delivered, %s (attempt %d, at %s).", head, describeAttempt(last), n, last.At.Format("15:04:05")), true, false
+	case DeliveryFailed:
+		return fmt.Sprintf("%s: failed after %d attempts; the last: %s.", head, n, describeAttempt(last)), false, true
+	case DeliveryStopped:
+		return head + ": stopped, the sandbox closed before it was delivered.", false, true
+	}
+	if n == 0 {
+		return head + ": sending…", false, false
+	}
+	return fmt.Sprintf("%s: attempt %d: %s; trying again…", head, n, describeAttempt(last)), false, false
 }
 
 // serveIndex is the sandbox's home page, for whoever opens its root URL.

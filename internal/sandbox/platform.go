@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -207,10 +208,12 @@ type createRequest struct {
 
 // Configuration keys the sandbox gives meaning to.
 const (
-	keyCallbackURL   = "oauth.callback.url"
-	keyAPIKey        = "oauth.api.key"
-	keyAPISecret     = "oauth.api.secret"
-	keyEventsEnabled = "event.notification.enabled"
+	keyCallbackURL      = "oauth.callback.url"
+	keyAPIKey           = "oauth.api.key"
+	keyAPISecret        = "oauth.api.secret"
+	keyEventsEnabled    = "event.notification.enabled"
+	keyEventCallbackURL = "event.notification.callback.url"
+	keySignatureKey     = "event.notification.signature.key"
 )
 
 // createInstance answers POST /instances: validate the body, exchange the
@@ -240,6 +243,9 @@ func (s *Sandbox) createInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	config, msg := configValues(req.Configuration)
+	if msg == "" {
+		msg = checkSignatureKey(req.Configuration)
+	}
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, msg, "")
 		return
@@ -294,6 +300,10 @@ func (s *Sandbox) create(name string, tags []string, code string, config map[str
 	in.config[keyEventsEnabled] = strPtr(strconv.FormatBool(eventsEnabled))
 	s.instances[in.id] = in
 	s.byToken[in.token] = in.id
+	s.learnSecret(in.token)
+	if v := in.config[keySignatureKey]; v != nil {
+		s.learnSecret(*v)
+	}
 	return in.view(), "", ""
 }
 
@@ -379,8 +389,28 @@ func parseEnabled(v *string) (enabled bool, message string) {
 	return false, fmt.Sprintf("Invalid configuration value for '%s': use true or false.", keyEventsEnabled)
 }
 
+// checkSignatureKey refuses an event.notification.signature.key that is
+// neither a string nor null. It returns the platform's message, "" when
+// the value is acceptable or absent.
+func checkSignatureKey(raw map[string]json.RawMessage) string {
+	v, ok := raw[keySignatureKey]
+	if !ok {
+		return ""
+	}
+	var x any
+	if err := json.Unmarshal(v, &x); err == nil {
+		switch x.(type) {
+		case nil, string:
+			return ""
+		}
+	}
+	return fmt.Sprintf("Invalid configuration value for '%s': use a string (the key deliveries are signed with) or null.", keySignatureKey)
+}
+
 // masked reports whether the platform never shows a configuration value.
-func masked(key string) bool { return key == keyAPIKey || key == keyAPISecret }
+func masked(key string) bool {
+	return key == keyAPIKey || key == keyAPISecret || key == keySignatureKey
+}
 
 // instanceJSON is an instance as the platform answers it.
 type instanceJSON struct {
@@ -429,7 +459,7 @@ type userJSON struct {
 func (in *instance) view() instanceJSON {
 	cfg := make(map[string]*string, len(in.config))
 	for k, v := range in.config {
-		if v != nil && masked(k) {
+		if v != nil && *v != "" && masked(k) {
 			v = strPtr("********")
 		}
 		cfg[k] = v
@@ -580,6 +610,9 @@ func (s *Sandbox) patch(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	config, msg := configValues(req.Configuration)
+	if msg == "" {
+		msg = checkSignatureKey(req.Configuration)
+	}
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, msg, "")
 		return
@@ -614,6 +647,9 @@ func (s *Sandbox) applyPatch(id int64, config map[string]*string, enabled *bool,
 	for k, v := range config {
 		in.config[k] = v
 	}
+	if v := config[keySignatureKey]; v != nil {
+		s.learnSecret(*v)
+	}
 	if enabled != nil {
 		in.eventsEnabled = *enabled
 	}
@@ -629,10 +665,13 @@ func (s *Sandbox) applyPatch(id int64, config map[string]*string, enabled *bool,
 }
 
 // receiveEvent answers POST /events/{key}/{base64 id}, where Hootsuite
-// delivers webhooks: 200 for an instance with events enabled, 404 otherwise.
+// delivers webhooks: 404 unless the id names an instance with events
+// enabled; 400 when the body is not Hootsuite's JSON array of events; else
+// 200 at once, and the webhook is delivered in the background to the
+// instance's event callback URL (see deliveryTarget).
 func (s *Sandbox) receiveEvent(w http.ResponseWriter, r *http.Request, key, encoded string) {
-	// The body is not used, but reading it lets the sender finish writing.
-	io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	// Read the body whole before answering, so the sender can finish writing.
+	raw, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	notFound := func() {
 		writeError(w, http.StatusNotFound, "No instance with events enabled matches this webhook URL.", "")
 	}
@@ -650,16 +689,64 @@ func (s *Sandbox) receiveEvent(w http.ResponseWriter, r *http.Request, key, enco
 		notFound()
 		return
 	}
+	received := s.now()
+	var events []eventJSON
+	var bodyErr error
+	if readErr == nil {
+		events, bodyErr = mapEvents(raw, received)
+	}
+
 	s.mu.Lock()
 	in, found := s.instances[id]
-	accepted := found && in.eventsEnabled
-	if accepted {
-		in.eventsReceived++
-	}
-	s.mu.Unlock()
-	if !accepted {
+	if !found || !in.eventsEnabled {
+		s.mu.Unlock()
 		notFound()
 		return
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(readErr, &tooBig):
+		s.mu.Unlock()
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The webhook body is larger than %d bytes.", maxBodyBytes), "")
+		return
+	case readErr != nil:
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, "The webhook body could not be read.", "")
+		return
+	case bodyErr != nil:
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, "Invalid webhook: "+bodyErr.Error()+".", "")
+		return
+	}
+	in.eventsReceived++
+	var out *outgoing
+	// A delivery that reached an events endpoint is not delivered again:
+	// two instances pointing at each other's webhook URL would loop.
+	if target := deliveryTarget(in); target != "" && r.Header.Get("User-Agent") != deliveryUserAgent {
+		d := &Delivery{
+			ID:         newDeliveryID(),
+			InstanceID: in.id,
+			URL:        target,
+			Type:       objectTypes(events),
+			Received:   received,
+			State:      DeliveryPending,
+			Attempts:   []Attempt{},
+		}
+		o := outgoing{d: d, body: deliveryBody(d.ID, in.id, in.name, events, raw)}
+		if k := in.config[keySignatureKey]; k != nil && *k != "" {
+			o.signature = sign(o.body, *k)
+		}
+		if s.stopped {
+			d.State = DeliveryStopped
+		} else {
+			s.running.Add(1)
+			out = &o
+		}
+		s.recordDelivery(d)
+	}
+	s.mu.Unlock()
+	if out != nil {
+		go s.deliver(*out)
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
 }

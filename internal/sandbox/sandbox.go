@@ -17,14 +17,29 @@
 //	{APIPath}/instances                       POST        create (Op "create-instance")
 //	{APIPath}/instances                       PATCH       patch the instance of the Element token (Op "patch-instance")
 //	{APIPath}/instances/{id}                  GET, PATCH, DELETE
-//	{APIPath}/events/hootsuite/{base64 id}    POST        webhook receiver, no auth (Op "events")
+//	{APIPath}/events/hootsuite/{base64 id}    POST        webhook receiver, no auth (Op "events"); delivers to the event callback URL
 //	/hootsuite/oauth2/auth                    GET         Hootsuite's consent page
 //	/hootsuite/oauth2/consent                 POST        the consent page's Allow / Deny
 //	/hootsuite/app                            GET, POST   Hootsuite's app settings page (Webhook URL)
 //	/hootsuite/app/ping                       POST        "Send ping webhook"
+//	/hootsuite/app/message                    POST        "Send a message event"
+//	/hootsuite/app/comment                    POST        "Send a comment event"
 //	/_sandbox/faults                          POST, DELETE  inject (Fault as JSON) or clear faults
 //	/_sandbox/instances                       GET         the instances, tokens included
+//	/_sandbox/deliveries                      GET         every delivery to an event callback URL, with its attempts
 //	/_sandbox/auto-approve?on=true|false      POST        approve consent without showing the page
+//
+// Delivery: a webhook that reaches the events endpoint of an instance with
+// events enabled, whose event.notification.callback.url is an http(s) URL
+// other than the platform's events endpoint or the instance's own webhook
+// URL, is answered 200 at once and posted on in the background, as Open
+// Connectors does, with Elements-Webhook-Id and (when the instance has an
+// event.notification.signature.key) Elements-Webhook-Signature headers and
+// the body {"message":{"eventId","elementKey","instanceId","instanceName",
+// "events":[{"eventType","objectType","objectId","date"}],"raw"}}. A failed
+// attempt (a network error or a status other than 2xx) is tried again
+// after each of DeliveryWaits. Deliveries and GET /_sandbox/deliveries show
+// every attempt.
 //
 // The admin endpoint POST /_sandbox/faults takes a Fault as JSON, e.g.
 // {"op":"create-instance","times":1,"status":503,"retryAfter":"2"}; its
@@ -34,11 +49,15 @@
 package sandbox
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
 	"sync"
 	"time"
+
+	"hootwire/internal/redact"
 )
 
 const (
@@ -73,17 +92,41 @@ const maxBodyBytes = 1 << 20
 type Options struct {
 	Now         func() time.Time // clock for code expiry and dates; nil means time.Now
 	AutoApprove bool             // the consent page approves at once (302 to the callback with a code) instead of showing Allow/Deny
-	HTTPClient  *http.Client     // used by "Send ping webhook"; nil means a client with a 10s timeout
+	HTTPClient  *http.Client     // used by the app page's buttons and SendWebhook; nil means a client with a 10s timeout
+
+	// DeliveryClient posts deliveries to event callback URLs; nil means the
+	// sandbox's own: no proxy for loopback targets, DeliveryTimeout per
+	// attempt, no redirect followed.
+	DeliveryClient *http.Client
+	// DeliveryWait waits between two attempts of a delivery (d is one of
+	// DeliveryWaits) and returns ctx.Err() if ctx is done first; nil means a
+	// timer. Tests inject one to run retries without waiting.
+	DeliveryWait func(ctx context.Context, d time.Duration) error
+	// Log receives one line per request answered and per delivery attempt,
+	// with no secret in it (see log.go); nil means no log.
+	Log io.Writer
 }
 
 // Sandbox is the stand-in for Open Connectors and Hootsuite. It implements
 // http.Handler; all its state is behind one mutex, so it is safe for
 // concurrent use.
 type Sandbox struct {
-	now    func() time.Time
-	client *http.Client
-	csrf   *http.CrossOriginProtection
-	pages  pages
+	now      func() time.Time
+	client   *http.Client
+	delivery *http.Client
+	wait     func(context.Context, time.Duration) error
+	waits    []time.Duration
+	csrf     *http.CrossOriginProtection
+	pages    pages
+
+	// life ends with Stop: deliveries and SendWebhook run under it.
+	life     context.Context
+	stopLife context.CancelFunc
+	running  sync.WaitGroup // deliveries under way; Add under mu while !stopped
+
+	logw     io.Writer
+	logMu    sync.Mutex
+	redactor *redact.Redactor
 
 	mu          sync.Mutex
 	autoApprove bool
@@ -93,6 +136,11 @@ type Sandbox struct {
 	codes       map[string]grant
 	faults      []*activeFault
 	webhookURL  string
+	stopped     bool
+	deliveries  []*Delivery // oldest first, at most maxDeliveries
+	seqNo       int         // the last seq_no the app sent
+	lastPing    *Attempt
+	lastSent    *SentWebhook
 
 	// Time spent answering the platform and Hootsuite routes: the floor
 	// under any client's own time (GET /_sandbox/stats).
@@ -134,9 +182,25 @@ func New(opts Options) *Sandbox {
 		tr.DisableKeepAlives = true
 		client = &http.Client{Timeout: 10 * time.Second, Transport: tr}
 	}
+	delivery := opts.DeliveryClient
+	if delivery == nil {
+		delivery = newDeliveryClient()
+	}
+	wait := opts.DeliveryWait
+	if wait == nil {
+		wait = waitTimer
+	}
+	life, stop := context.WithCancel(context.Background())
 	return &Sandbox{
 		now:         now,
 		client:      client,
+		delivery:    delivery,
+		wait:        wait,
+		waits:       append([]time.Duration{}, DeliveryWaits...),
+		life:        life,
+		stopLife:    stop,
+		logw:        opts.Log,
+		redactor:    newRedactor(),
 		csrf:        http.NewCrossOriginProtection(),
 		pages:       parsePages(),
 		autoApprove: opts.AutoApprove,
@@ -212,6 +276,11 @@ func (in *instance) snapshot() Instance {
 // ServeHTTP routes a request to the platform API, the Hootsuite pages or the
 // admin endpoints.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.logw != nil {
+		sw := &statusWriter{ResponseWriter: w}
+		defer s.logRequest(r, sw)
+		w = sw
+	}
 	p := r.URL.Path
 	switch {
 	case p == APIPath || hasPathPrefix(p, APIPath):

@@ -142,8 +142,10 @@ func (s *Server) track(h http.Handler) http.Handler {
 	})
 }
 
-// Close stops the server and waits until it and every request it was
-// handling have finished. It is safe to call more than once.
+// Close stops the server and waits until it, every request it was
+// handling and every delivery it was making have finished (deliveries
+// still waiting or under way are cancelled). It is safe to call more than
+// once.
 func (s *Server) Close() error {
 	s.shutdown()
 	<-s.watchDone
@@ -162,6 +164,9 @@ func (s *Server) shutdown() {
 		s.cancel() // ends delays and pings still running
 		<-s.served
 		s.active.Wait()
+		// No handler runs any more, so no delivery can start: cancel those
+		// under way and wait for them.
+		s.Sandbox.Stop()
 		close(s.stopWatch)
 	})
 }

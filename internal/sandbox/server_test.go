@@ -213,7 +213,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // serverFrames are stack frames of a sandbox server's goroutines.
-var serverFrames = regexp.MustCompile(`hootwire/sandbox\.|net/http\.\(\*conn\)\.serve|net/http\.\(\*Server\)\.Serve`)
+var serverFrames = regexp.MustCompile(`hootwire/internal/sandbox\.|net/http\.\(\*conn\)\.serve|net/http\.\(\*Server\)\.Serve`)
 
 // waitForNoServerGoroutines fails when a server goroutine outlives Close.
 func waitForNoServerGoroutines(t *testing.T) {

@@ -11,6 +11,7 @@ const pageHead = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{template "title" .}}</title>
+{{if .Refresh}}<meta http-equiv="refresh" content="2;url=/hootsuite/app">{{end}}
 <style nonce="{{.Nonce}}">
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f3f4f4;color:#1c1c1c}
 .banner{background:#143059;color:#fff;padding:.5rem 1rem;font-size:.9rem}
@@ -88,7 +89,10 @@ const appBody = `{{define "title"}}My Apps · {{.AppName}} · Hootsuite (sandbox
 <dl>
 <dt>REST API client id</dt><dd><code id="client-id">{{.ClientID}}</code></dd>
 <dt>REST API client secret</dt><dd><code>********</code></dd>
-<dt>Saved Webhook URL</dt><dd>{{if .Saved}}<code id="saved-webhook-url">{{.Saved}}</code>{{else}}none{{end}}</dd>
+<dt>Saved Webhook URL</dt><dd id="webhook-status">{{if .Saved}}<code id="saved-webhook-url">{{.Saved}}</code>{{else}}None saved yet.{{end}}</dd>
+{{with .Status}}<dt>Last ping</dt><dd id="last-ping" class="{{.LastPingClass}}">{{.LastPing}}</dd>
+{{if .LastSent}}<dt>Last webhook sent</dt><dd id="last-sent" class="{{.LastSentClass}}">{{.LastSent}}</dd>
+{{end}}<dt>Last delivery to the event callback URL</dt><dd id="last-delivery" class="{{.DeliveryClass}}">{{.Delivery}} <a href="/hootsuite/app" id="refresh">Refresh</a></dd>{{end}}
 </dl>
 <form method="post" action="{{.Action}}">
 <label for="webhook_url"><strong>Webhook URL</strong></label>
@@ -96,9 +100,11 @@ const appBody = `{{define "title"}}My Apps · {{.AppName}} · Hootsuite (sandbox
 <button type="submit" id="save" class="primary">Save</button>
 </form>
 {{with .View}}{{if .Notice}}<p class="notice" id="notice">{{.Notice}}</p>{{end}}{{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}{{end}}
-<form method="post" action="{{.PingAction}}">
-<div class="actions"><button type="submit" id="ping">Send ping webhook</button></div>
-</form>
+<div class="actions">
+<form method="post" action="{{.PingAction}}"><button type="submit" id="ping">Send ping webhook</button></form>
+<form method="post" action="{{.MessageAction}}"><button type="submit" id="send-message">Send a message event</button></form>
+<form method="post" action="{{.CommentAction}}"><button type="submit" id="send-comment">Send a comment event</button></form>
+</div>
 {{with .View}}{{if .PingResult}}<p id="ping-result" class="{{if .PingOK}}ok{{else}}fail{{end}}">{{.PingResult}}</p>{{end}}{{end}}
 </main>
 `

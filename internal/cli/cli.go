@@ -59,6 +59,8 @@ func Main(ctx context.Context, args []string, e Env) int {
 			return runSandbox(ctx, args[1:], e)
 		case "sessions":
 			return runSessions(args[1:], e)
+		case "listen":
+			return runListen(ctx, args[1:], e)
 		case "version", "--version", "-version":
 			fmt.Fprintln(e.Stdout, "hootwire", version())
 			return setup.ExitOK
@@ -103,6 +105,7 @@ Usage:
   hootwire --resume                          continue a setup that stopped after its instance was created
   hootwire sessions                          the saved setups, without secrets
   hootwire sandbox [--addr 127.0.0.1:PORT]   serve the sandbox alone, to try the doc's curl commands
+  hootwire listen [--forward-to URL]         receive the instance's events here and show each one
   hootwire --version
 
 Exit status: 0 done, 2 bad usage or input, 3 authorization denied or timed out,

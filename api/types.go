@@ -21,6 +21,7 @@ const (
 	KeyAPISecret        = "oauth.api.secret"
 	KeyEventsEnabled    = "event.notification.enabled"
 	KeyEventCallbackURL = "event.notification.callback.url"
+	KeySignatureKey     = "event.notification.signature.key"
 )
 
 // OAuthURLRequest asks the platform for the provider's authorization URL
@@ -67,6 +68,9 @@ type HootsuiteConfig struct {
 	APISecret        string `json:"oauth.api.secret"`
 	EventsEnabled    bool   `json:"event.notification.enabled"`
 	EventCallbackURL string `json:"event.notification.callback.url"`
+	// SignatureKey makes the platform sign every event it sends
+	// (Elements-Webhook-Signature); empty: events go unsigned.
+	SignatureKey string `json:"event.notification.signature.key,omitempty"`
 }
 
 // HootsuiteInstance holds what a user supplies to create an instance.
@@ -78,6 +82,7 @@ type HootsuiteInstance struct {
 	ClientID         string
 	ClientSecret     string
 	EventCallbackURL string // where events go; the doc puts a placeholder here first
+	SignatureKey     string // the key events are signed with; empty: unsigned
 }
 
 // Request builds the doc's POST /instances body, with events enabled.
@@ -91,6 +96,7 @@ func (h HootsuiteInstance) Request() CreateInstanceRequest {
 			APISecret:        h.ClientSecret,
 			EventsEnabled:    true,
 			EventCallbackURL: h.EventCallbackURL,
+			SignatureKey:     h.SignatureKey,
 		},
 		Tags: h.Tags,
 		Name: h.Name,

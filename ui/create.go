@@ -117,9 +117,9 @@ func (c createPage) View() pageView {
 	v := pageView{Purpose: "Review the request, then create the instance with POST /instances.", Busy: c.creating, Err: c.err}
 	if inst := c.instance; inst != nil {
 		v.Purpose = "The instance exists: keep its id and token."
-		token, how := redact.Mask, "  (r reveals)"
+		token, key, how := redact.Mask, redact.Mask, "  (r reveals)"
 		if c.reveal {
-			token, how = inst.Token, "  (r hides)"
+			token, key, how = inst.Token, c.proc.SignatureKey(), "  (r hides)"
 		}
 		rows := []row{
 			{label: "Instance id", value: fmt.Sprint(inst.ID)},
@@ -127,7 +127,12 @@ func (c createPage) View() pageView {
 			{label: "Token", value: token + how},
 			{label: "Events", value: fmt.Sprint(inst.EventsEnabled)},
 		}
-		note := "Keep the id and token: every later call about this instance needs them."
+		if c.proc.SignatureKey() != "" {
+			rows = append(rows, row{label: "Signature key", value: key + how})
+		} else {
+			rows = append(rows, row{label: "Signature key", value: "none: events are not signed"})
+		}
+		note := "Keep the id and token: every later call about this instance needs them; the signature key checks that an event came from Open Connectors."
 		switch {
 		case c.proc.Target().IsSandbox():
 			note += " This is the built-in sandbox: nothing is saved, and the instance ends with hootwire."

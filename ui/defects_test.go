@@ -488,7 +488,7 @@ func TestTheFocusLeavesAHiddenField(t *testing.T) {
 	e := newTestEnv(t)
 	d := newDriver(t, e, 100, 30)
 	d.walkTo(setup.StepInstance)
-	d.press("tab", "tab", "space", "tab")
+	d.press("tab", "tab", "left", "tab") // from this machine (the sandbox's) to my app's URL
 	d.shows("› Your app's event URL")
 	d.press("ctrl+t")
 	if says(d.screen(), "Your app's event URL") || !says(d.screen(), "› Where events go") {

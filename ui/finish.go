@@ -24,6 +24,7 @@ type registerPage struct {
 type (
 	registeredMsg struct {
 		proc *setup.Procedure
+		note string // what is known of the registration
 		err  error
 	}
 	appPageMsg struct {
@@ -63,7 +64,7 @@ func (r registerPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		r.saving, r.err = false, msg.err
 		if msg.err == nil {
-			return r, next(setup.StepRegister, "")
+			return r, next(setup.StepRegister, msg.note)
 		}
 	case appPageMsg:
 		r.notice = "Opened the sandbox's app page in your browser."
@@ -82,7 +83,15 @@ func (r registerPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		case key.Matches(msg, r.keys.Next):
 			r.saving, r.err, r.notice = true, nil, ""
 			proc := r.proc
-			return r, func() tea.Msg { return registeredMsg{proc, proc.MarkRegistered()} }
+			return r, func() tea.Msg {
+				// In the sandbox, its app page is asked (and given the URL
+				// if it lacks it); elsewhere the note says what is unknown.
+				note, err := proc.Registration()
+				if err == nil {
+					err = proc.MarkRegistered()
+				}
+				return registeredMsg{proc, note, err}
+			}
 		}
 	}
 	return r, nil
@@ -111,99 +120,11 @@ func (r registerPage) View() pageView {
 	v := pageView{Purpose: "Register the instance's webhook URL on your Hootsuite app.", Body: body, Busy: r.saving, Err: r.err}
 	switch {
 	case r.saving:
-		v.Status = "Saving…"
+		v.Status = "Checking the registration and saving…"
 	case r.err != nil:
 		v.Status = errorBox(st, p, r.err, "Press enter to try again.", w)
 	case r.notice != "":
 		v.Status = prose(st.Success, r.notice, w)
-	}
-	return v
-}
-
-// finishPage is step 8: PATCH the event callback URL, read it back, and
-// the summary.
-type finishPage struct {
-	common
-	proc    *setup.Procedure
-	width   int
-	working bool
-	err     error
-}
-
-type patchedMsg struct {
-	proc *setup.Procedure
-	err  error
-}
-
-func newFinishPage(c common) finishPage { return finishPage{common: c} }
-
-func (f finishPage) Title() string         { return setup.StepFinish.String() }
-func (f finishPage) Typing() bool          { return false }
-func (f finishPage) SetSize(w, _ int) page { f.width = w; return f }
-
-func (f finishPage) Keys() []key.Binding {
-	switch {
-	case f.working:
-		return nil
-	case f.proc.Done():
-		return []key.Binding{as(f.keys.Next, "exit")}
-	}
-	return []key.Binding{as(f.keys.Next, "try again")}
-}
-
-func (f finishPage) Update(msg tea.Msg) (page, tea.Cmd) {
-	switch msg := msg.(type) {
-	case showMsg:
-		f.proc = msg.proc
-		return f, f.start()
-	case patchedMsg:
-		if msg.proc == f.proc {
-			f.working, f.err = false, msg.err
-		}
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, f.keys.Next) && f.proc.Done():
-			return f, func() tea.Msg { return finishedMsg{} }
-		case key.Matches(msg, f.keys.Next):
-			return f, f.start()
-		}
-	}
-	return f, nil
-}
-
-func (f *finishPage) start() tea.Cmd {
-	f.working, f.err = true, nil
-	proc, ctx := f.proc, f.ctx
-	return func() tea.Msg {
-		_, err := proc.Finish(ctx)
-		return patchedMsg{proc, err}
-	}
-}
-
-func (f finishPage) View() pageView {
-	st := f.styles
-	w := max(10, f.width)
-	p := f.proc
-	v := pageView{Purpose: "Point the instance's event callback at the webhook URL, and confirm it.", Busy: f.working, Err: f.err}
-	if p.EventsToApp() {
-		v.Purpose = "Point the instance's event callback at your app's URL, and confirm it."
-	}
-	if p.Done() {
-		v.Purpose = "The setup is done."
-		v.Body = Summary(st, p.Result(), p.NextCallCurl(), w) + "\n\n" + prose(st.Muted, "Press enter to exit; this summary stays in your terminal.", w)
-		v.Status = prose(st.Success, "Done: the instance is set up and its events are wired.", w)
-		if f.err != nil {
-			// The platform has it all; only hootwire's own record lags.
-			v.Status = errorBox(st, p, f.err, "The instance is set up; only hootwire's saved record of it still says it is unfinished, so a later run may offer to resume it (which does no harm). Press enter to exit.", w)
-		}
-		return v
-	}
-	v.Body = prose(st.Muted, fmt.Sprintf("PATCH /instances/%d with the new event callback URL (%s), then GET to confirm it.", p.Session().InstanceID, p.EventCallbackURL()), w)
-	switch {
-	case f.working:
-		v.Status = "Updating event.notification.callback.url, then reading it back…"
-	case f.err != nil:
-		v.Status = errorBox(st, p, f.err, "Press enter to try again.", w)
 	}
 	return v
 }

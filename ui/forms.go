@@ -210,13 +210,20 @@ func (a appPage) Update(msg tea.Msg) (page, tea.Cmd) {
 
 // instancePage is step 4: the instance's name and tags, and where Open
 // Connectors delivers its events.
-type instancePage struct{ formStep }
+type instancePage struct {
+	formStep
+	// chosen: the user picked where events go; until then the sandbox's
+	// default (this machine) follows the target.
+	chosen bool
+}
 
 const (
 	fieldName = iota
 	fieldTags
 	fieldEvents
 	fieldAppURL
+	fieldPublicURL
+	fieldListenAddr
 )
 
 func newInstancePage(c common) instancePage {
@@ -226,19 +233,29 @@ func newInstancePage(c common) instancePage {
 		name = setup.DefaultName
 	}
 	events := choiceField("Where events go", "ctrl+t switches from any field", setup.EventChoices[:]...)
-	appURL := textField(c.styles, "Your app's event URL", "Where Open Connectors posts the events", p.EventCallbackURL, setup.CheckHTTPURL)
-	if p.EventCallbackURL != "" {
-		events.chosen = 1
+	appURL, publicURL := "", ""
+	switch {
+	case p.EventsHere:
+		events.chosen, publicURL = setup.EventsToHere, p.EventCallbackURL
+	case p.EventCallbackURL != "":
+		events.chosen, appURL = setup.EventsToApp, p.EventCallbackURL
 	}
-	appURL.hidden = events.chosen == 0
-	return instancePage{formStep{common: c, form: newForm(
+	listen := p.ListenAddr
+	if listen == "" {
+		listen = setup.DefaultListenAddr
+	}
+	s := instancePage{formStep: formStep{common: c, form: newForm(
 		textField(c.styles, "Instance name", "Shown in Open Connectors", name, setup.CheckName),
 		textField(c.styles, "Tags", "Optional, separated by commas", strings.Join(p.Tags, ", "), func(v string) error {
 			return setup.CheckTags(strings.Split(v, ","))
 		}),
 		events,
-		appURL,
-	)}}
+		textField(c.styles, "Your app's event URL", "Where Open Connectors posts the events", appURL, setup.CheckHTTPURL),
+		textField(c.styles, "Public URL that reaches this machine", "Open Connectors must reach hootwire: run a tunnel (ngrok, cloudflared, …) to the address below and give its https URL", publicURL, setup.CheckHTTPURL),
+		textField(c.styles, "Address to receive events on", "On this machine; the tunnel forwards to it", listen, setup.CheckListenAddr),
+	)}, chosen: p.EventsHere || p.EventCallbackURL != ""}
+	s.syncFields(false)
+	return s
 }
 
 func (s instancePage) Title() string         { return setup.StepInstance.String() }
@@ -252,25 +269,62 @@ func (s instancePage) Keys() []key.Binding {
 }
 
 func (s instancePage) View() pageView {
-	return s.view("Name the connector instance, tag it, and choose where its events go.")
+	v := s.view("Name the connector instance, tag it, and choose where its events go.")
+	note := "Events are signed with a random key, kept with the token (HOOTWIRE_SIGNATURE_KEY gives your own; --no-signature-key turns signing off)."
+	switch p := s.cfg.Prefill; {
+	case p.NoSignatureKey:
+		note = "Events will not be signed (--no-signature-key)."
+	case p.SignatureKey != "":
+		note = "Events are signed with the key from HOOTWIRE_SIGNATURE_KEY."
+	}
+	if s.where() == setup.EventsToHere && s.sandbox() {
+		note = "In the sandbox, hootwire listens on this machine and shows each event on the Finish step. " + note
+	}
+	v.Body += "\n\n" + prose(s.styles.Muted, note, max(10, s.width))
+	return v
 }
 
-func (s instancePage) toApp() bool { return s.form.fields[fieldEvents].chosen == 1 }
+func (s instancePage) where() int { return s.form.fields[fieldEvents].chosen }
+
+func (s instancePage) sandbox() bool { return s.proc != nil && s.proc.Target().IsSandbox() }
 
 func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
 	s.form.own()
 	if msg, ok := msg.(showMsg); ok {
+		s.proc = msg.proc
+		if !s.chosen {
+			// The sandbox's events come to this machine, to be seen.
+			s.form.fields[fieldEvents].chosen = setup.EventsToDoc
+			if msg.proc.Target().IsSandbox() {
+				s.form.fields[fieldEvents].chosen = setup.EventsToHere
+			}
+		}
+		s.syncFields(false)
 		return s, s.show(msg.proc)
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.keys.Switch) {
 		ev := &s.form.fields[fieldEvents]
-		ev.chosen = 1 - ev.chosen
-		return s, s.syncAppURL()
+		ev.chosen = (ev.chosen + 1) % len(ev.options)
+		s.chosen = true
+		return s, s.syncFields(true)
 	}
+	before := s.where()
 	cmd := s.update(msg, func() tea.Cmd {
-		settings := setup.InstanceSettings{Name: s.form.value(fieldName), Tags: strings.Split(s.form.value(fieldTags), ",")}
-		if s.toApp() {
+		settings := setup.InstanceSettings{
+			Name: s.form.value(fieldName), Tags: strings.Split(s.form.value(fieldTags), ","),
+			SignatureKey: s.cfg.Prefill.SignatureKey, NoSignatureKey: s.cfg.Prefill.NoSignatureKey,
+		}
+		switch s.where() {
+		case setup.EventsToApp:
 			settings.EventCallbackURL = s.form.value(fieldAppURL)
+		case setup.EventsToHere:
+			settings.EventsHere = true
+			if !s.sandbox() {
+				settings.EventCallbackURL, settings.ListenAddr = s.form.value(fieldPublicURL), s.form.value(fieldListenAddr)
+			} else {
+				// The receiver's own loopback URL, once it listens.
+				settings.ListenAddr = "127.0.0.1:0"
+			}
 		}
 		if err := s.proc.SetInstance(settings); err != nil {
 			s.err, s.hint = err, "Correct it and press enter."
@@ -278,14 +332,20 @@ func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		return next(setup.StepInstance, "")
 	})
-	return s, tea.Batch(cmd, s.syncAppURL())
+	if s.where() != before {
+		s.chosen = true
+	}
+	return s, tea.Batch(cmd, s.syncFields(true))
 }
 
-// syncAppURL asks for the app's URL only when events go there; the focus
-// leaves the field when it goes.
-func (s *instancePage) syncAppURL() tea.Cmd {
-	s.form.fields[fieldAppURL].hidden = !s.toApp()
-	if s.form.focus == fieldAppURL && !s.toApp() {
+// syncFields asks only for what the chosen destination needs; the focus
+// leaves a field when it goes.
+func (s *instancePage) syncFields(moveFocus bool) tea.Cmd {
+	f := s.form.fields
+	f[fieldAppURL].hidden = s.where() != setup.EventsToApp
+	here := s.where() == setup.EventsToHere && !s.sandbox()
+	f[fieldPublicURL].hidden, f[fieldListenAddr].hidden = !here, !here
+	if moveFocus && f[s.form.focus].hidden {
 		return s.form.setFocus(fieldEvents)
 	}
 	return nil

@@ -135,9 +135,9 @@ func TestTheHelpListsExactlyTheKeysThatAct(t *testing.T) {
 	checkHelp(t, d, "instance name")
 	d.press("tab", "tab")
 	checkHelp(t, d, "instance choice")
-	d.press("space", "tab")
+	d.press("left", "tab") // from this machine (the sandbox's) to my app's URL, and its field
 	checkHelp(t, d, "instance app URL")
-	d.press("ctrl+t")
+	d.press("ctrl+t") // on to this machine again
 	d.walkTo(setup.StepAuthorize)
 	checkHelp(t, d, "authorize, waiting")
 	d.press("p")

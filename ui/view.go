@@ -117,16 +117,27 @@ func (m Model) status(v pageView, w int) string {
 		return prose(st.Error, fmt.Sprintf("Delete instance %d %s? This cannot be undone. (y: delete it and quit · n: keep it)", m.proc.Session().InstanceID, where), w)
 	case m.offer != nil:
 		return prose(st.Notice, offerText(m.offer.Session), w)
-	case v.Status != "" && (v.Busy || v.Spin):
-		return hang(m.spin.View()+" ", v.Status, w)
-	case v.Status != "":
-		return v.Status
-	case m.notice != "" && m.alert:
-		return prose(st.Error, m.notice, w)
-	case m.notice != "":
-		return prose(st.Success, m.notice, w)
 	}
-	return ""
+	// The root's notice (what the last step found) stays above what the
+	// step on show says.
+	var notice string
+	switch {
+	case m.notice != "" && m.alert:
+		notice = prose(st.Error, m.notice, w)
+	case m.notice != "":
+		notice = prose(st.Success, m.notice, w)
+	}
+	var own string
+	switch {
+	case v.Status != "" && (v.Busy || v.Spin):
+		own = hang(m.spin.View()+" ", v.Status, w)
+	case v.Status != "":
+		own = v.Status
+	}
+	if notice != "" && own != "" {
+		return notice + "\n" + own
+	}
+	return notice + own
 }
 
 // helpKeys are the keys that act now: the question's, or the step's, then

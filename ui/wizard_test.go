@@ -68,7 +68,10 @@ func TestNoFrameShowsASecret(t *testing.T) {
 	d := newDriver(t, e, 100, 30)
 	walkToTheEnd(d)
 	all := e.sb.Instances()
-	secrets := []string{sandbox.DemoUserSecret, sandbox.DemoOrgSecret, sandbox.DemoClientSecret, all[0].Token}
+	secrets := []string{sandbox.DemoUserSecret, sandbox.DemoOrgSecret, sandbox.DemoClientSecret, all[0].Token, d.m.proc.SignatureKey()}
+	if d.m.proc.SignatureKey() == "" {
+		t.Fatal("no signature key was made")
+	}
 	secrets = append(secrets, e.browser.codes()...)
 	for i, v := range d.views {
 		for _, s := range secrets {

@@ -314,16 +314,38 @@ func (r *run) instance() error {
 			return err
 		}
 		s.Tags = strings.Split(tags, ",")
-		def := 1
-		if r.in.EventCallbackURL != "" {
-			def = 2
+		def := setup.EventsToDoc
+		switch {
+		case r.in.EventsHere, r.proc.Target().IsSandbox() && r.in.EventCallbackURL == "":
+			def = setup.EventsToHere
+		case r.in.EventCallbackURL != "":
+			def = setup.EventsToApp
 		}
-		where, err := r.p.choose("Where should Open Connectors deliver the instance's events?", setup.EventChoices[:], def)
+		where, err := r.p.choose("Where should Open Connectors deliver the instance's events?", setup.EventChoices[:], def+1)
 		if err != nil {
 			return err
 		}
-		if where == 1 {
+		s.SignatureKey, s.NoSignatureKey = r.in.SignatureKey, r.in.NoSignatureKey
+		switch where {
+		case setup.EventsToApp:
 			if s.EventCallbackURL, err = r.p.ask("Your app's event URL", "", r.in.EventCallbackURL, false, setup.CheckHTTPURL); err != nil {
+				return err
+			}
+		case setup.EventsToHere:
+			s.EventsHere = true
+			if r.proc.Target().IsSandbox() {
+				s.ListenAddr = "127.0.0.1:0"
+				break
+			}
+			r.p.say("Open Connectors must reach this machine: run a tunnel (ngrok, cloudflared, …) to the address below, and give its public https URL.")
+			listen := r.in.ListenAddr
+			if listen == "" {
+				listen = setup.DefaultListenAddr
+			}
+			if s.ListenAddr, err = r.p.ask("Address to receive events on", "on this machine", listen, false, setup.CheckListenAddr); err != nil {
+				return err
+			}
+			if s.EventCallbackURL, err = r.p.ask("Public URL that reaches this machine", "", r.in.EventCallbackURL, false, setup.CheckHTTPURL); err != nil {
 				return err
 			}
 		}

@@ -18,7 +18,7 @@ func (p *Procedure) createRequest(code string) api.CreateInstanceRequest {
 	return api.HootsuiteInstance{
 		Name: in.Name, Tags: tags, Code: code,
 		CallbackURL: in.CallbackURL, ClientID: in.ClientID, ClientSecret: in.ClientSecret,
-		EventCallbackURL: api.EventsURL(p.BaseURL()),
+		EventCallbackURL: api.EventsURL(p.BaseURL()), SignatureKey: s.SignatureKey,
 	}.Request()
 }
 
@@ -27,6 +27,9 @@ func (p *Procedure) createRequest(code string) api.CreateInstanceRequest {
 func (p *Procedure) Preview() (body, curl string) {
 	req := p.createRequest(redact.Mask)
 	req.Configuration.APISecret = redact.Mask
+	if req.Configuration.SignatureKey != "" {
+		req.Configuration.SignatureKey = redact.Mask
+	}
 	data, _ := json.MarshalIndent(req, "", "  ")
 	body = string(data)
 	curl = fmt.Sprintf("curl -X POST %s \\\n  -H 'Authorization: User %s, Organization %s' \\\n  -H 'Content-Type: application/json' \\\n  -d @body.json",

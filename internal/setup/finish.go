@@ -17,8 +17,11 @@ func (p *Procedure) EncodedID() string { return api.EncodeID(p.Session().Instanc
 func (p *Procedure) WebhookURL() string { return api.WebhookURL(p.BaseURL(), p.Session().InstanceID) }
 
 // EventsToApp reports whether events go to the user's own app rather than
-// to the doc's choice, the webhook URL.
-func (p *Procedure) EventsToApp() bool { return p.Session().EventCallbackURL != "" }
+// to the doc's choice, the webhook URL, or to hootwire itself.
+func (p *Procedure) EventsToApp() bool {
+	s := p.Session()
+	return s.EventCallbackURL != "" && !s.EventsHere
+}
 
 // EventCallbackURL is what Finish puts in event.notification.callback.url:
 // the user's app URL when one was given, else the doc's choice, the
@@ -66,6 +69,9 @@ func (p *Procedure) Finish(ctx context.Context) (Result, error) {
 	s := p.Session()
 	if s.Stage < StageCreated {
 		return Result{}, errors.New("update instance: the instance does not exist yet")
+	}
+	if s.EventsHere && s.EventCallbackURL == "" {
+		return Result{}, errors.New("update instance: hootwire's event receiver is not listening yet, so there is no URL to give the platform")
 	}
 	want := p.EventCallbackURL()
 	if _, err := client.PatchInstance(ctx, s.InstanceID, api.EventCallbackPatch(want)); err != nil {
@@ -129,6 +135,7 @@ type Result struct {
 	EventCallbackURL string `json:"event_callback_url"`
 	Patched          bool   `json:"patched"`
 	SavedTo          string `json:"saved_to"`
+	SignatureKey     string `json:"signature_key,omitempty"` // the events' key; empty: unsigned
 }
 
 // Result summarizes the setup as it stands.
@@ -137,7 +144,7 @@ func (p *Procedure) Result() Result {
 	return Result{
 		ID: s.InstanceID, Token: s.Token, Name: s.Name, BaseURL: p.BaseURL(),
 		EncodedID: p.EncodedID(), WebhookURL: p.WebhookURL(), EventCallbackURL: p.EventCallbackURL(),
-		Patched: s.Stage == StagePatched, SavedTo: p.SavedTo(),
+		Patched: s.Stage == StagePatched, SavedTo: p.SavedTo(), SignatureKey: s.SignatureKey,
 	}
 }
 

@@ -32,6 +32,15 @@ type Inputs struct {
 	// EventCallbackURL is where Open Connectors delivers events. Empty means
 	// the doc's choice: the Hootsuite webhook URL with the encoded id.
 	EventCallbackURL string
+	// EventsHere: hootwire receives the events itself, listening on
+	// ListenAddr; EventCallbackURL is then the public URL that forwards to
+	// it (empty in the sandbox: the listener's own URL).
+	EventsHere bool
+	ListenAddr string
+	// SignatureKey signs the events (HOOTWIRE_SIGNATURE_KEY); empty: a
+	// random one, unless NoSignatureKey.
+	SignatureKey   string
+	NoSignatureKey bool
 }
 
 // Field names one input, with the flag and environment variable that set it
@@ -53,6 +62,7 @@ var (
 	FieldName             = Field{"instance name", "--name", ""}
 	FieldTag              = Field{"tags", "--tag", ""}
 	FieldEventCallbackURL = Field{"event delivery URL", "--event-callback-url", ""}
+	FieldListenAddr       = Field{"address to receive events on", "--listen-addr", ""}
 )
 
 // Where says how a user sets the field: "--flag or ENV", "ENV" or "--flag".
@@ -107,6 +117,12 @@ func (in Inputs) Validate() error {
 	}
 	if in.EventCallbackURL != "" {
 		check(FieldEventCallbackURL, CheckHTTPURL(in.EventCallbackURL))
+	}
+	if in.SignatureKey != "" && !in.NoSignatureKey {
+		check(FieldSignatureKey, CheckSignatureKey(in.SignatureKey))
+	}
+	if in.ListenAddr != "" {
+		check(FieldListenAddr, CheckListenAddr(in.ListenAddr))
 	}
 	if len(ps) == 0 {
 		return nil

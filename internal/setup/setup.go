@@ -74,7 +74,10 @@ type Session struct {
 	Tags             []string  `json:"tags,omitempty"`
 	CallbackURL      string    `json:"callback_url"`
 	ClientID         string    `json:"client_id"`
-	EventCallbackURL string    `json:"event_callback_url,omitempty"` // the user's app URL; empty: the webhook URL
+	EventCallbackURL string    `json:"event_callback_url,omitempty"` // the user's app URL, or this machine's; empty: the webhook URL
+	EventsHere       bool      `json:"events_here,omitempty"`        // hootwire receives the events, on ListenAddr
+	ListenAddr       string    `json:"listen_addr,omitempty"`        // where hootwire listens for events
+	SignatureKey     string    `json:"signature_key,omitempty"`      // events are signed with it; kept like the token
 	CreateSent       bool      `json:"create_sent,omitempty"`        // POST /instances got no clear answer: look for the instance before sending another
 	InstanceID       int64     `json:"instance_id,omitempty"`
 	Token            string    `json:"token,omitempty"`
@@ -242,6 +245,7 @@ func (p *Procedure) inputs() Inputs {
 		BaseURL: p.target.BaseURL, UserSecret: p.secrets.user, OrgSecret: p.secrets.org,
 		ClientID: s.ClientID, ClientSecret: p.secrets.client, CallbackURL: s.CallbackURL,
 		Name: s.Name, Tags: append([]string(nil), s.Tags...), EventCallbackURL: s.EventCallbackURL,
+		EventsHere: s.EventsHere, ListenAddr: s.ListenAddr, SignatureKey: s.SignatureKey, NoSignatureKey: s.SignatureKey == "",
 	}
 }
 

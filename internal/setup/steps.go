@@ -136,8 +136,15 @@ type InstanceSettings struct {
 	Name string
 	Tags []string
 	// EventCallbackURL is the user's app URL; empty: the doc's choice, the
-	// Hootsuite webhook URL with the encoded id.
+	// Hootsuite webhook URL with the encoded id. With EventsHere, it is the
+	// public URL that forwards to ListenAddr (empty in the sandbox).
 	EventCallbackURL string
+	EventsHere       bool
+	ListenAddr       string
+	// SignatureKey signs the events; empty: a random one, unless
+	// NoSignatureKey.
+	SignatureKey   string
+	NoSignatureKey bool
 }
 
 // SetAccount takes the User and Organization secrets, checked for shape
@@ -206,7 +213,8 @@ func (p *Procedure) SetApp(a App) error {
 	return nil
 }
 
-// SetInstance takes the instance's name, tags and event destination.
+// SetInstance takes the instance's name, tags, event destination and
+// signature key (a random one unless given or turned off).
 func (p *Procedure) SetInstance(s InstanceSettings) error {
 	var ps Problems
 	if err := CheckName(s.Name); err != nil {
@@ -220,9 +228,38 @@ func (p *Procedure) SetInstance(s InstanceSettings) error {
 			ps = append(ps, Problem{FieldEventCallbackURL, err})
 		}
 	}
+	if s.EventsHere {
+		if s.ListenAddr == "" {
+			s.ListenAddr = DefaultListenAddr
+		}
+		if err := CheckListenAddr(s.ListenAddr); err != nil {
+			ps = append(ps, Problem{FieldListenAddr, err})
+		}
+		if s.EventCallbackURL == "" && !p.target.IsSandbox() {
+			ps = append(ps, Problem{FieldEventCallbackURL, errors.New("missing: Open Connectors must reach this machine, so give the public URL (of a tunnel you run) that forwards to " + s.ListenAddr)})
+		}
+	} else {
+		s.ListenAddr = ""
+	}
+	key := s.SignatureKey
+	switch {
+	case s.NoSignatureKey:
+		key = ""
+	case key != "":
+		if err := CheckSignatureKey(key); err != nil {
+			ps = append(ps, Problem{FieldSignatureKey, err})
+		}
+	}
 	if len(ps) > 0 {
 		return ps
 	}
+	if key == "" && !s.NoSignatureKey {
+		var err error
+		if key, err = p.keepKey(); err != nil {
+			return err
+		}
+	}
+	p.red.Add(key)
 	var tags []string
 	for _, t := range s.Tags {
 		if t = strings.TrimSpace(t); t != "" {
@@ -232,8 +269,21 @@ func (p *Procedure) SetInstance(s InstanceSettings) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.session.Name, p.session.Tags, p.session.EventCallbackURL = strings.TrimSpace(s.Name), tags, strings.TrimSpace(s.EventCallbackURL)
+	p.session.EventsHere, p.session.ListenAddr, p.session.SignatureKey = s.EventsHere, s.ListenAddr, key
 	p.instanceSet = true
 	return nil
+}
+
+// keepKey is the random signature key already made for this setup (the
+// user went back and forth), or a new one.
+func (p *Procedure) keepKey() (string, error) {
+	p.mu.Lock()
+	key := p.session.SignatureKey
+	p.mu.Unlock()
+	if key != "" {
+		return key, nil
+	}
+	return newSignatureKey()
 }
 
 // Resume continues a saved session: its id, its instance and the settings
@@ -285,11 +335,19 @@ func (p *Procedure) Connected() bool {
 }
 
 // EventChoices are where Open Connectors can deliver the instance's events,
-// as every front end offers them: the doc's choice first.
-var EventChoices = [2]string{
-	"the doc's choice: the Hootsuite webhook URL with the encoded id, set on the Finish step",
-	"my app's URL: Open Connectors posts the normalized events there",
+// as every front end offers them, in this order.
+var EventChoices = [3]string{
+	EventsToDoc:  "the doc's choice: the Hootsuite webhook URL with the encoded id, set on the Finish step",
+	EventsToApp:  "my app's URL: Open Connectors posts the normalized events there",
+	EventsToHere: "this machine: hootwire receives each event and shows it, its signature checked",
 }
+
+// The event destinations, as EventChoices lists them.
+const (
+	EventsToDoc = iota
+	EventsToApp
+	EventsToHere
+)
 
 // App is the Hootsuite app part of the inputs.
 func (in Inputs) App() App {
@@ -303,5 +361,8 @@ func (in Inputs) Account() Account {
 
 // Instance is the instance part of the inputs.
 func (in Inputs) Instance() InstanceSettings {
-	return InstanceSettings{Name: in.Name, Tags: in.Tags, EventCallbackURL: in.EventCallbackURL}
+	return InstanceSettings{
+		Name: in.Name, Tags: in.Tags, EventCallbackURL: in.EventCallbackURL,
+		EventsHere: in.EventsHere, ListenAddr: in.ListenAddr, SignatureKey: in.SignatureKey, NoSignatureKey: in.NoSignatureKey,
+	}
 }

@@ -35,6 +35,9 @@ type Target struct {
 	Sandbox Approver // non-nil for the built-in sandbox
 	// Root is the sandbox's own address, for its Hootsuite app page.
 	Root string
+	// App is the sandbox's stand-in for the Hootsuite app page, which a demo
+	// drives on the user's behalf; nil for a real platform.
+	App SandboxApp
 	// AllowPlainHTTP is the user's explicit yes to a plain http:// platform
 	// that is not on this machine (--allow-plain-http, or the wizard's
 	// question answered).
@@ -86,7 +89,15 @@ func NewTarget(raw string) (Target, error) {
 
 // SandboxTarget is the built-in sandbox running at srv.
 func SandboxTarget(srv *sandbox.Server) Target {
-	return Target{BaseURL: srv.BaseURL, Sandbox: srv, Root: srv.URL}
+	return Target{BaseURL: srv.BaseURL, Sandbox: srv, Root: srv.URL, App: srv}
+}
+
+// SandboxApp is what the sandbox's Hootsuite app page does, called in
+// process: save the webhook URL, send a webhook, say what it holds.
+type SandboxApp interface {
+	SaveWebhookURL(u string) error
+	SendWebhook(kind string) (status int, err error)
+	AppStatus() sandbox.AppStatus
 }
 
 // IsSandbox reports whether the target is the built-in sandbox.

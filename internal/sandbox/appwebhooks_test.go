@@ -217,7 +217,7 @@ func TestAppPageRefreshesWhileADeliveryIsUnderWay(t *testing.T) {
 	in := e.instanceDelivering(rc.URL+"/events", "")
 	e.saveWebhook(e.url + sandbox.APIPath + "/events/hootsuite/" + encodeID(in.ID))
 	e.press("ping")
-	<-waiting
+	arrives(t, "the delivery to wait for its retry", waiting)
 	page := e.appPage()
 	if !strings.Contains(page, ": attempt 1: 502 Bad Gateway; trying again…") || !strings.Contains(page, `<meta http-equiv="refresh" content="2;url=/hootsuite/app">`) {
 		t.Errorf("the page during a retry:\n%s", page)

@@ -387,24 +387,25 @@ func (s *Sandbox) deliver(o outgoing) {
 	defer s.running.Done()
 	for n := 1; ; n++ {
 		a := s.attempt(o)
-		last := n > len(s.waits)
-		stopped := s.life.Err() != nil
-		s.mu.Lock()
-		o.d.Attempts = append(o.d.Attempts, a)
+		state := DeliveryPending
 		switch {
 		case a.OK():
-			o.d.State = DeliveryDelivered
-		case stopped:
-			o.d.State = DeliveryStopped
-		case last:
-			o.d.State = DeliveryFailed
+			state = DeliveryDelivered
+		case s.life.Err() != nil:
+			state = DeliveryStopped
+		case n > len(s.waits):
+			state = DeliveryFailed
 		}
-		state := o.d.State
-		s.mu.Unlock()
+		// Logged before it is recorded: whoever sees the attempt in
+		// Deliveries finds its line in the log.
 		s.logDelivery(o.d.ID, o.d.URL, a, n)
 		if state == DeliveryFailed {
 			s.logf("delivery %s to %s: gave up after %d attempts", shortID(o.d.ID), displayURL(o.d.URL), n)
 		}
+		s.mu.Lock()
+		o.d.Attempts = append(o.d.Attempts, a)
+		o.d.State = state
+		s.mu.Unlock()
 		if state != DeliveryPending {
 			return
 		}

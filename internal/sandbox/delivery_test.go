@@ -99,6 +99,17 @@ func settled(t *testing.T, sb *sandbox.Sandbox) []sandbox.Delivery {
 	return ds
 }
 
+// arrives waits for a value on ch, failing after a generous bound rather
+// than hanging when a regression means it never comes.
+func arrives[T any](t *testing.T, what string, ch <-chan T) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("gave up waiting for %s", what)
+	}
+}
+
 // waits records the back-off waits asked for and returns at once.
 type waits struct {
 	mu   sync.Mutex
@@ -553,12 +564,8 @@ func TestCloseCancelsDeliveriesInFlight(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			holding := make(chan struct{}, 10)
-			var attempted sync.WaitGroup
-			attempted.Add(1)
-			var once sync.Once
 			hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.ReadAll(r.Body) // then a dropped connection ends r's context
-				once.Do(attempted.Done)
 				if c.recv != nil {
 					w.WriteHeader(c.recv(1))
 					return
@@ -589,11 +596,10 @@ func TestCloseCancelsDeliveriesInFlight(t *testing.T) {
 			if r := e.webhook(in.ID, `[]`); r.status != 200 {
 				t.Fatalf("webhook: %v", r)
 			}
-			attempted.Wait()
 			if c.wait == nil {
-				<-holding
+				arrives(t, "the receiver to hold the attempt", holding)
 			} else {
-				<-waiting
+				arrives(t, "the delivery to wait for its retry", waiting)
 			}
 			if err := srv.Close(); err != nil {
 				t.Fatal(err)
@@ -622,7 +628,7 @@ func TestStopEndsDeliveriesOfAnUnservedSandbox(t *testing.T) {
 	}})
 	in := e.instanceDelivering(hook.URL+"/hook", "")
 	e.webhook(in.ID, `[]`)
-	<-blocked
+	arrives(t, "the delivery to wait for its retry", blocked)
 	e.sb.Stop()
 	e.sb.Stop() // twice is fine
 	waitForNoSandboxGoroutines(t)

@@ -28,7 +28,7 @@ type Env struct {
 }
 
 // secretVars are read from the environment only, never from flags.
-var secretVars = []string{"OC_USER_SECRET", "OC_ORG_SECRET", "HOOTSUITE_CLIENT_SECRET"}
+var secretVars = []string{"OC_USER_SECRET", "OC_ORG_SECRET", "HOOTSUITE_CLIENT_SECRET", "HOOTWIRE_SIGNATURE_KEY"}
 
 // TakeSecretsFromEnviron reads the secret variables and removes them from
 // the process's environment, so that no child (the browser, which outlives
@@ -109,7 +109,8 @@ Usage:
   hootwire --version
 
 Exit status: 0 done, 2 bad usage or input, 3 authorization denied or timed out,
-4 the API refused, 5 network failure, 130 interrupted or quit before the end.
+4 the API refused, 5 network failure, 6 no event arrived (--wait-for-event),
+130 interrupted or quit before the end.
 
 Secrets are read from the environment only, never from flags:
   OC_USER_SECRET, OC_ORG_SECRET, HOOTSUITE_CLIENT_SECRET
@@ -151,7 +152,9 @@ func runSandbox(ctx context.Context, args []string, e Env) int {
 		}
 		return setup.ExitUsage
 	}
-	srv, err := sandbox.Start(ctx, *addr, sandbox.Options{AutoApprove: *autoApprove})
+	// Every request and delivery, one line each and no secret, so the doc's
+	// curl commands and a demo's events can be followed.
+	srv, err := sandbox.Start(ctx, *addr, sandbox.Options{AutoApprove: *autoApprove, Log: e.Stdout})
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "hootwire sandbox: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitUsage

@@ -26,6 +26,10 @@ type options struct {
 	nonInteractive   bool
 	plain            bool
 	allowPlainHTTP   bool
+	noSignatureKey   bool
+	eventsHere       bool
+	listenAddr       string
+	waitForEvent     time.Duration
 	jsonOut          bool
 	code             string
 	configDir        string
@@ -54,6 +58,10 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")
+	fs.BoolVar(&o.noSignatureKey, "no-signature-key", false, "create the instance without an event signature key, so its events are not signed (by default a random key is made; env HOOTWIRE_SIGNATURE_KEY gives one)")
+	fs.BoolVar(&o.eventsHere, "events-here", false, "hootwire receives the events on this machine (--listen-addr); --event-callback-url is then the public URL that reaches it (not needed in the sandbox)")
+	fs.StringVar(&o.listenAddr, "listen-addr", "", "where hootwire receives the events, with --events-here (default "+setup.DefaultListenAddr+")")
+	fs.DurationVar(&o.waitForEvent, "wait-for-event", 0, "with --non-interactive: after the patch, wait this long for an event to arrive on this machine (implies --events-here; in the sandbox its Hootsuite sends a ping); exit 6 if none did")
 	fs.BoolVar(&o.allowPlainHTTP, "allow-plain-http", false, "allow a plain http:// platform URL on another machine, which sends every secret unencrypted (plain http:// on this machine is always allowed)")
 	fs.BoolVar(&o.plain, "plain", false, "the wizard as plain line-by-line prompts, with no full-screen drawing (for screen readers; also when TERM=dumb)")
 	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
@@ -79,6 +87,12 @@ func (o *options) check(fs *flag.FlagSet) error {
 		return errors.New("--code takes only -: give the grant code (or the URL the browser landed on) on standard input, as in: hootwire --non-interactive --code - < code.txt")
 	case o.code != "" && !o.nonInteractive:
 		return errors.New("--code - goes with --non-interactive (the wizard catches the code itself, or takes it pasted)")
+	case o.waitForEvent < 0:
+		return errors.New("--wait-for-event takes a positive duration, as in 2m")
+	case o.waitForEvent > 0 && !o.nonInteractive:
+		return errors.New("--wait-for-event goes with --non-interactive (the wizard shows each event as it arrives)")
+	case o.listenAddr != "" && !o.eventsHere && o.waitForEvent == 0:
+		return errors.New("--listen-addr goes with --events-here or --wait-for-event")
 	}
 	return nil
 }
@@ -101,6 +115,10 @@ func (o *options) inputs(getenv func(string) string) setup.Inputs {
 		Name:             orDefault(o.name, setup.DefaultName),
 		Tags:             o.tags,
 		EventCallbackURL: o.eventCallbackURL,
+		EventsHere:       o.eventsHere || o.waitForEvent > 0,
+		ListenAddr:       o.listenAddr,
+		SignatureKey:     getenv("HOOTWIRE_SIGNATURE_KEY"),
+		NoSignatureKey:   o.noSignatureKey,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"hootwire/internal/events"
 	"hootwire/internal/privfile"
 	"hootwire/internal/redact"
 	"hootwire/internal/sandbox"
@@ -130,7 +131,7 @@ func readCode(stdin io.Reader) (string, error) {
 // flags and environment, progress on stderr, the result on stdout.
 func runScripted(ctx context.Context, o options, e Env) int {
 	say := progress{e.Stderr}
-	red := redact.New(e.Getenv("OC_USER_SECRET"), e.Getenv("OC_ORG_SECRET"), e.Getenv("HOOTSUITE_CLIENT_SECRET"))
+	red := redact.New(e.Getenv("OC_USER_SECRET"), e.Getenv("OC_ORG_SECRET"), e.Getenv("HOOTSUITE_CLIENT_SECRET"), e.Getenv("HOOTWIRE_SIGNATURE_KEY"))
 	var code string
 	var err error
 	if o.code == "-" {
@@ -239,14 +240,15 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 			for i, step := range proc.RegisterSteps() {
 				say.say("  %d. %s", i+1, step)
 			}
-			err = proc.MarkRegistered()
-		case setup.StepFinish:
-			var res setup.Result
-			if res, err = proc.Finish(ctx); err == nil {
-				say.say("patched event.notification.callback.url to %s and read it back", res.EventCallbackURL)
+			var note string
+			if note, err = proc.Registration(); err == nil {
+				say.say("%s", note)
+				err = proc.MarkRegistered()
 			}
+		case setup.StepFinish:
+			err = finishScripted(ctx, proc, o, say)
 		case setup.StepDone:
-			return finishScripted(proc, o, e, say)
+			return resultScripted(proc, o, e, say)
 		default:
 			return fmt.Errorf("the procedure asked for step %v, which the scripted mode does not know", step)
 		}
@@ -360,8 +362,61 @@ func createScripted(ctx context.Context, proc *setup.Procedure, o options, e Env
 	return nil
 }
 
-// finishScripted prints the result.
-func finishScripted(proc *setup.Procedure, o options, e Env, say progress) error {
+// finishScripted patches the event callback and reads it back; when the
+// events come here, it receives them first, and with --wait-for-event waits
+// for one (in the sandbox, after having its Hootsuite send a ping).
+func finishScripted(ctx context.Context, proc *setup.Procedure, o options, say progress) error {
+	var srv *events.Server
+	if proc.EventsHere() {
+		var err error
+		if srv, err = events.Listen(ctx, proc.ListenAddr(), events.Options{Key: []byte(proc.SignatureKey())}); err != nil {
+			return badInput("receive events on %s: %v (--listen-addr chooses another address)", proc.ListenAddr(), err)
+		}
+		defer srv.Close()
+		proc.Receive(srv.URL)
+		say.say("receiving events on %s", srv.URL)
+	}
+	res, err := proc.Finish(ctx)
+	if err != nil {
+		return err
+	}
+	say.say("patched event.notification.callback.url to %s and read it back", res.EventCallbackURL)
+	switch {
+	case srv == nil:
+		return nil
+	case o.waitForEvent == 0:
+		say.say("hootwire stops receiving as it ends: run hootwire listen --addr %s to see the events from now on", proc.ListenAddr())
+		return nil
+	}
+	if proc.Target().App != nil {
+		status, err := proc.SendEvent("ping")
+		if err != nil {
+			return err
+		}
+		say.say("had the sandbox's Hootsuite send a ping (its webhook was answered %d)", status)
+	}
+	say.say("waiting up to %v for an event", o.waitForEvent)
+	wait, cancel := context.WithTimeout(ctx, o.waitForEvent)
+	defer cancel()
+	for {
+		select {
+		case ev := <-srv.Events():
+			say.say("event: %s", ev.Line())
+			if ev.Signature.Bad() {
+				continue // refused: not the proof asked for
+			}
+			return nil
+		case <-wait.Done():
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("%w in %v at %s: check that the webhook URL is registered at Hootsuite and that %s reaches this machine", setup.ErrNoEvent, o.waitForEvent, srv.URL, proc.EventCallbackURL())
+		}
+	}
+}
+
+// resultScripted prints the result.
+func resultScripted(proc *setup.Procedure, o options, e Env, say progress) error {
 	res := proc.Result()
 	if o.jsonOut {
 		enc := json.NewEncoder(e.Stdout)

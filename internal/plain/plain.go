@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/term"
 
+	"hootwire/internal/events"
 	"hootwire/internal/redact"
 	"hootwire/internal/setup"
 	"hootwire/internal/store"
@@ -31,6 +32,8 @@ type run struct {
 	// lastErr is the failure the user last saw: when they leave on it, the
 	// exit status says what kind it was.
 	lastErr error
+	// receiver is hootwire's own event receiver, once the events come here.
+	receiver *events.Server
 }
 
 // Run walks the user through the setup with prompts on out and answers
@@ -43,6 +46,9 @@ func Run(ctx context.Context, cfg ui.Config, in io.Reader, out io.Writer) (*setu
 	}
 	r := &run{p: p, cfg: cfg, in: cfg.Prefill}
 	err := r.walk()
+	if r.receiver != nil {
+		r.receiver.Close()
+	}
 	switch {
 	case err == nil:
 		return r.proc, nil

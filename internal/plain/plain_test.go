@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,20 +40,33 @@ func answer(lines ...string) *strings.Reader {
 
 func TestPlainWalkThroughTheSandbox(t *testing.T) {
 	cfg, sb := sandboxConfig(t)
-	var out bytes.Buffer
-	in := answer(
+	out := &lockedBuffer{}
+	in, answers := io.Pipe()
+	done := make(chan struct{})
+	var proc *setup.Procedure
+	var err error
+	go func() {
+		defer close(done)
+		proc, err = Run(t.Context(), cfg, in, out)
+	}()
+	for _, line := range []string{
 		"",     // target: the sandbox
 		"", "", // the demo secrets
 		"", "", "", // the app
-		"", "", "", // name, tags, where events go
+		"", "", "", // name, tags, where events go (this machine, in the sandbox)
 		"a", // approve on the sandbox's consent page
 		"",  // create
 		"r", // show the token once
 		"",  // registered
-	)
-	proc, err := Run(t.Context(), cfg, in, &out)
+		"p", // have the sandbox's Hootsuite send a ping
+	} {
+		fmt.Fprintln(answers, line)
+	}
+	waitFor(t, out, "Event: ")
+	fmt.Fprintln(answers, "") // finish
+	<-done
 	if err != nil || proc == nil || !proc.Done() {
-		t.Fatalf("Run = %v, %v; done %v\n%s", proc, err, proc != nil && proc.Done(), out.String())
+		t.Fatalf("Run = %v, %v\n%s", proc, err, out.String())
 	}
 	text := out.String()
 	if strings.ContainsRune(text, '\x1b') {
@@ -62,7 +78,7 @@ func TestPlainWalkThroughTheSandbox(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"SANDBOX", "Account checked", "Authorization URL:", "Approved on the sandbox's consent page.",
-		"Created instance 427236", "NDI3MjM2", "Done: the instance is set up"} {
+		"Created instance 427236", "NDI3MjM2", "saved it there for you", "signature valid", "Done: the instance is set up"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the walk lacks %q:\n%s", want, text)
 		}
@@ -81,6 +97,35 @@ func TestPlainWalkThroughTheSandbox(t *testing.T) {
 	}
 }
 
+// lockedBuffer is a buffer the prompts write while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func waitFor(t *testing.T, out *lockedBuffer, text string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never saw %q:\n%s", text, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // TestPlainAsksAgainForABadAnswer: a wrong answer is explained and asked
 // again; nothing is lost.
 func TestPlainAsksAgainForABadAnswer(t *testing.T) {
@@ -91,7 +136,7 @@ func TestPlainAsksAgainForABadAnswer(t *testing.T) {
 		"", "",
 		"", "", "http://example.com/cb", "", // a callback URL Hootsuite refuses, then the default
 		"", "", "2", "not a url", "https://app.example.com/hooks",
-		"a", "", "", "",
+		"a", "", "", "", "",
 	)
 	proc, err := Run(t.Context(), cfg, in, &out)
 	if err != nil || !proc.Done() {
@@ -131,7 +176,7 @@ func TestPlainShowsAFailureAndTriesAgain(t *testing.T) {
 	cfg, sb := sandboxConfig(t)
 	sb.InjectFault(sandbox.Fault{Op: sandbox.OpPatchInstance, Status: 403, Times: 1})
 	var out bytes.Buffer
-	proc, err := Run(t.Context(), cfg, answer("", "", "", "", "", "", "", "", "", "a", "", "", "", ""), &out)
+	proc, err := Run(t.Context(), cfg, answer("", "", "", "", "", "", "", "", "", "a", "", "", "", "", ""), &out)
 	if err != nil || !proc.Done() {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}

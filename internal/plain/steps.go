@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"hootwire/internal/events"
 	"hootwire/internal/redact"
 	"hootwire/internal/setup"
 	"hootwire/oauthflow"
@@ -144,6 +145,9 @@ func (r *run) create() error {
 		return r.failed(err, hint)
 	}
 	r.p.say("Created instance %d (%s). Token: %s.", inst.ID, inst.Name, redact.Mask)
+	if r.proc.SignatureKey() != "" {
+		r.p.say("Its events are signed with a key (%s), kept with the token.", redact.Mask)
+	}
 	switch {
 	case err != nil:
 		r.lastErr = err
@@ -154,13 +158,16 @@ func (r *run) create() error {
 	case r.proc.SavedTo() != "":
 		r.p.say("Keep the id and token: every later call about this instance needs them. hootwire saved them in %s.", r.proc.SavedTo())
 	}
-	fmt.Fprint(r.p.out, "Type r and press Enter to show the token once, or press Enter to go on. ")
+	fmt.Fprint(r.p.out, "Type r and press Enter to show the token (and the signature key) once, or press Enter to go on. ")
 	v, rerr := r.p.read(false)
 	if rerr != nil {
 		return rerr
 	}
 	if v == "r" {
 		r.p.say("Token: %s", inst.Token)
+		if key := r.proc.SignatureKey(); key != "" {
+			r.p.say("Signature key: %s", key)
+		}
 	}
 	return nil
 }
@@ -178,6 +185,11 @@ func (r *run) register() error {
 	if _, err := r.p.read(false); err != nil {
 		return err
 	}
+	note, err := r.proc.Registration()
+	if err != nil {
+		return r.failed(err, "")
+	}
+	r.p.say("%s", note)
 	if err := r.proc.MarkRegistered(); err != nil {
 		return r.failed(err, "")
 	}
@@ -186,11 +198,50 @@ func (r *run) register() error {
 
 func (r *run) finish() error {
 	r.header(setup.StepFinish)
+	if r.proc.EventsHere() && r.receiver == nil {
+		srv, err := events.Listen(r.p.ctx, r.proc.ListenAddr(), events.Options{Key: []byte(r.proc.SignatureKey())})
+		if err != nil {
+			return r.failed(fmt.Errorf("receive events on %s: %w", r.proc.ListenAddr(), err), "")
+		}
+		// It receives for as long as the prompts run.
+		r.receiver = srv
+		r.proc.Receive(srv.URL)
+		go func() {
+			for ev := range srv.Events() {
+				r.p.say("Event: %s", ev.Line())
+			}
+		}()
+	}
 	r.p.say("Updating event.notification.callback.url to %s, then reading it back…", r.proc.EventCallbackURL())
 	if _, err := r.proc.Finish(r.p.ctx); err != nil {
 		return r.failed(err, "")
 	}
 	r.lastErr = nil
 	r.p.say("Patched and confirmed.")
-	return nil
+	if r.receiver == nil {
+		r.p.say("To see an event flow: at Hootsuite, press Send ping webhook on your app, then look at where the events go; or send them to this machine and run hootwire listen.")
+		return nil
+	}
+	prompt := "Events arriving at " + r.receiver.URL + " are shown here as they come, their signatures checked. Press Enter to finish"
+	if r.proc.Target().App != nil {
+		prompt += "; type p and Enter to have the sandbox's Hootsuite send a ping, m for a message event"
+	}
+	r.p.say("%s.", prompt)
+	for {
+		v, err := r.p.read(false)
+		if err != nil || v == "" {
+			return err
+		}
+		kind := map[string]string{"p": "ping", "m": "message"}[v]
+		if kind == "" || r.proc.Target().App == nil {
+			r.p.say("Press Enter to finish.")
+			continue
+		}
+		status, err := r.proc.SendEvent(kind)
+		if err != nil {
+			r.p.say("Error: %v", err)
+			continue
+		}
+		r.p.say("Asked the sandbox's Hootsuite for a %s event: its webhook was answered %d.", kind, status)
+	}
 }

@@ -17,11 +17,15 @@ const (
 	ExitAuthorization = 3   // authorization denied or timed out
 	ExitAPI           = 4   // the API refused
 	ExitNetwork       = 5   // network failure
+	ExitNoEvent       = 6   // no event arrived in the time given (--wait-for-event)
 	ExitInterrupted   = 130 // interrupted, or quit before the end
 )
 
 // ErrBadInput marks an error as the caller's input or usage: exit status 2.
 var ErrBadInput = errors.New("bad input")
+
+// ErrNoEvent: no event arrived in the time given: exit status 6.
+var ErrNoEvent = errors.New("no event arrived")
 
 // ExitStatus is the exit status for a run that ended with err; ctx is the
 // run's, whose end means the user interrupted it.
@@ -39,6 +43,8 @@ func ExitStatus(ctx context.Context, err error) int {
 		return ExitUsage
 	case errors.As(err, &denied), errors.Is(err, oauthflow.ErrTimeout), errors.Is(err, oauthflow.ErrStateMismatch), errors.Is(err, oauthflow.ErrLinkReused):
 		return ExitAuthorization
+	case errors.Is(err, ErrNoEvent):
+		return ExitNoEvent
 	case api.IsNetwork(err):
 		return ExitNetwork
 	case errors.As(err, &apiErr), errors.As(err, &decodeErr), errors.Is(err, ErrNeedsAuthorization), errors.Is(err, ErrNotKept):

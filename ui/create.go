@@ -50,9 +50,13 @@ func (c createPage) Keys() []key.Binding {
 	case c.creating:
 		return nil
 	case c.instance != nil:
-		reveal := k.Reveal
+		what := "token"
+		if c.proc.SignatureKey() != "" {
+			what = "token and key"
+		}
+		reveal := as(k.Reveal, "reveal "+what)
 		if c.reveal {
-			reveal = as(k.Reveal, "hide token")
+			reveal = as(k.Reveal, "hide "+what)
 		}
 		return []key.Binding{k.Next, reveal}
 	case c.reauthorize():

@@ -362,7 +362,7 @@ func TestKeysSayWhatTheyDid(t *testing.T) {
 	d.press("enter")
 	d.until("the instance", func(m Model) bool { return idle(m) && m.proc.InstanceExists() })
 	d.press("r")
-	if !says(d.screen(), "(r hides)") || says(d.screen(), "(r reveals)") || !says(d.screen(), "r hide token") {
+	if !says(d.screen(), "(r hides)") || says(d.screen(), "(r reveals)") || !says(d.screen(), "r hide token and key") {
 		t.Errorf("after r the token should say r hides it:\n%s", d.screen())
 	}
 	d.walkTo(setup.StepRegister)

@@ -82,7 +82,20 @@ func TestHowAWizardRunEnds(t *testing.T) {
 					t.Fatal(err)
 				}
 			})}
-		}, setup.ExitOK, "hootwire: setup done.", "", nil},
+		}, setup.ExitOK, "hootwire: setup done.", "", []string{"hootwire listen"}},
+		{"done, its events to this machine", func(t *testing.T) outcome {
+			return outcome{proc: procAt(t, func(p *setup.Procedure, sb *sandbox.Server) {
+				if err := p.SetInstance(setup.InstanceSettings{Name: "Hootsuite webhooks", EventsHere: true,
+					ListenAddr: "127.0.0.1:4670", EventCallbackURL: "https://tunnel.example/events"}); err != nil {
+					t.Fatal(err)
+				}
+				created(t)(p, sb)
+				p.MarkRegistered()
+				if _, err := p.Finish(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			})}
+		}, setup.ExitOK, "To go on receiving them:\nhootwire listen --session ", "", nil},
 		{"deleted and quit", func(t *testing.T) outcome {
 			return outcome{proc: procAt(t, func(p *setup.Procedure, sb *sandbox.Server) {
 				created(t)(p, sb)

@@ -138,6 +138,9 @@ func ended(ctx context.Context, o options, e Env, proc *setup.Procedure, lastErr
 		// Plain text: stdout may be a file or a pipe, and the zero Styles
 		// add no escape sequence at all.
 		fmt.Fprintln(e.Stdout, ui.Summary(ui.Styles{}, proc.Result(), proc.NextCallCurl(), 1<<16))
+		if cmd := listenCommand(o, proc); cmd != "" {
+			fmt.Fprintf(e.Stdout, "\nThe events come to this machine; hootwire's receiver stopped with it. To go on receiving them:\n%s\n", cmd)
+		}
 		return setup.ExitOK
 	}
 	if proc != nil {
@@ -166,4 +169,18 @@ func runPlain(ctx context.Context, o options, e Env) int {
 	// goes to stdout.
 	proc, lastErr := plain.Run(ctx, fe.cfg, e.Stdin, e.Stderr)
 	return ended(ctx, o, e, proc, lastErr)
+}
+
+// listenCommand is the command that goes on receiving a saved setup's
+// events once hootwire has exited, or "" when they do not come to this
+// machine (or the setup, a sandbox one, ended with hootwire).
+func listenCommand(o options, proc *setup.Procedure) string {
+	if !proc.EventsHere() || !proc.Saves() || proc.Session().InstanceID == 0 {
+		return ""
+	}
+	cmd := "hootwire listen --session " + setup.ShellQuote(proc.Session().ID)
+	if o.configDir != "" {
+		cmd += " --config-dir " + setup.ShellQuote(o.configDir)
+	}
+	return cmd
 }

@@ -19,7 +19,22 @@ import (
 // prose wraps text to w cells at word boundaries (a word longer than the
 // line, a URL say, is broken), then styles it. Nothing is ever cut.
 func prose(st lipgloss.Style, text string, w int) string {
-	return st.Render(ansi.Wrap(termsafe.Text(text), max(1, w), ""))
+	return st.Render(wrap(termsafe.Text(text), w))
+}
+
+// noBreakHyphen stands in for a hyphen while text wraps: ansi.Wrap breaks
+// after any hyphen, which splits a flag such as --no-signature-key or a
+// name such as sandbox-hootsuite-client-id across lines.
+const noBreakHyphen = '\u2011'
+
+// wrap wraps text to w cells at spaces only; a word longer than the line
+// is still broken, so nothing is cut.
+func wrap(text string, w int) string {
+	if strings.ContainsRune(text, noBreakHyphen) {
+		return ansi.Wrap(text, max(1, w), "")
+	}
+	held := strings.ReplaceAll(text, "-", string(noBreakHyphen))
+	return strings.ReplaceAll(ansi.Wrap(held, max(1, w), ""), string(noBreakHyphen), "-")
 }
 
 // urlBlock breaks a URL into lines of w cells, so that it reads whole; the
@@ -32,7 +47,7 @@ func urlBlock(st lipgloss.Style, u string, w int) string {
 // the text, as a list item or a table row is. lead is hootwire's own.
 func hang(lead, text string, w int) string {
 	indent := ansi.StringWidth(lead)
-	lines := strings.Split(ansi.Wrap(termsafe.Text(text), max(1, w-indent), ""), "\n")
+	lines := strings.Split(wrap(termsafe.Text(text), w-indent), "\n")
 	for i := range lines {
 		if i == 0 {
 			lines[i] = lead + lines[i]
@@ -60,7 +75,7 @@ func table(st Styles, rows []row, w int) string {
 	room := max(10, w-width-2)
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
-		value := ansi.Wrap(termsafe.Line(r.value), room, "")
+		value := wrap(termsafe.Line(r.value), room)
 		if r.url {
 			value = ansi.Hardwrap(termsafe.Line(r.value), room, false)
 		}

@@ -79,10 +79,10 @@ type sandboxProcess struct {
 	demo creds  // as the sandbox prints them
 }
 
-func startSandbox(t *testing.T) *sandboxProcess {
+func startSandbox(t *testing.T, flags ...string) *sandboxProcess {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binary, "sandbox", "--addr", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, binary, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, flags...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -379,11 +379,20 @@ func finishFromCreate(tm *term) string {
 // its webhook URL.
 func checkPatched(t *testing.T, sb *sandboxProcess) {
 	t.Helper()
+	checkPatchedTo(t, sb, "")
+}
+
+// checkPatchedTo checks that the one instance was patched once, its event
+// callback URL set to want ("" means the doc's: its webhook URL).
+func checkPatchedTo(t *testing.T, sb *sandboxProcess, want string) {
+	t.Helper()
 	all := sb.instances()
 	if len(all) != 1 {
 		t.Fatalf("the sandbox holds %d instances, want 1: %+v", len(all), all)
 	}
-	want := sb.base + "/events/hootsuite/" + base64ID(all[0].ID)
+	if want == "" {
+		want = sb.base + "/events/hootsuite/" + base64ID(all[0].ID)
+	}
 	if all[0].Patches != 1 || all[0].Configuration["event.notification.callback.url"] != want {
 		t.Errorf("instance %+v, want it patched once to %s", all[0], want)
 	}

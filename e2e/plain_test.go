@@ -45,7 +45,7 @@ func TestPlainModeOnADumbTerminal(t *testing.T) {
 	tm.waitFor("Step 4 of 8: Instance")
 	answer("Instance name", "")
 	answer("Tags", "")
-	answer("Choose 1 to 2 [1]:", "")
+	answer("Choose 1 to 3 [3]:", "")
 	tm.waitFor("Step 5 of 8: Authorize", "Once you have approved, press Enter", "or a to approve")
 	answer(">", "a")
 	tm.waitFor("Step 6 of 8: Create")
@@ -54,6 +54,16 @@ func TestPlainModeOnADumbTerminal(t *testing.T) {
 	answer("press Enter to go on.", "")
 	tm.waitFor("Step 7 of 8: Register at Hootsuite", "Base64 id: NDI3MjM2")
 	answer("Press Enter here when it is registered.", "")
+	// Events come to hootwire: p has the sandbox's Hootsuite send a ping,
+	// which arrives signed and is shown before Enter ends the run.
+	tm.waitFor("Patched and confirmed.", "Press Enter to finish.")
+	answer(">", "p")
+	// A dumb terminal breaks long lines at its edge: read them whole.
+	tm.waitUntil("a verified ping", func(s string) bool {
+		whole := strings.ReplaceAll(s, "\n", "")
+		return strings.Contains(whole, "PING ping") && strings.Contains(whole, "signature valid")
+	})
+	tm.keys("Enter")
 	code, screen := tm.waitExit()
 	if code != 0 {
 		t.Fatalf("exit status %d, want 0", code)

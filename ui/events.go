@@ -62,11 +62,11 @@ func (f finishPage) canSend() bool {
 }
 
 func (f finishPage) ping() key.Binding {
-	return key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "have Hootsuite send a ping"))
+	return key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "ping"))
 }
 
 func (f finishPage) message() key.Binding {
-	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "send a message event"))
+	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message event"))
 }
 
 func (f finishPage) Keys() []key.Binding {
@@ -201,8 +201,15 @@ func (f finishPage) View() pageView {
 		return v
 	}
 	v.Purpose = "The setup is done."
-	v.Body = Summary(st, p.Result(), p.NextCallCurl(), w) + "\n\n" + f.eventsView(w) + "\n\n" +
-		prose(st.Muted, "Press enter to exit; this summary stays in your terminal.", w)
+	summary := Summary(st, p.Result(), p.NextCallCurl(), w)
+	if f.receiver != nil {
+		// The events come first: in a small window they are what the
+		// step is waiting for, and the summary stays in the terminal.
+		v.Body = f.eventsView(w) + "\n\n" + summary
+	} else {
+		v.Body = summary + "\n\n" + f.eventsView(w)
+	}
+	v.Body += "\n\n" + prose(st.Muted, "Press enter to exit; this summary stays in your terminal.", w)
 	switch {
 	case f.err != nil:
 		// The platform has it all; only hootwire's own record lags.

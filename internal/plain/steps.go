@@ -222,19 +222,20 @@ func (r *run) finish() error {
 		r.p.say("To see an event flow: at Hootsuite, press Send ping webhook on your app, then look at where the events go; or send them to this machine and run hootwire listen.")
 		return nil
 	}
-	prompt := "Events arriving at " + r.receiver.URL + " are shown here as they come, their signatures checked. Press Enter to finish"
+	r.p.say("Events arriving at %s are shown here as they come, their signatures checked.", r.receiver.URL)
 	if r.proc.Target().App != nil {
-		prompt += "; type p and Enter to have the sandbox's Hootsuite send a ping, m for a message event"
+		r.p.say("Type p and press Enter to have the sandbox's Hootsuite send a ping, m for a message event.")
 	}
-	r.p.say("%s.", prompt)
+	r.p.say("Press Enter to finish.")
 	for {
+		fmt.Fprint(r.p.out, "> ")
 		v, err := r.p.read(false)
 		if err != nil || v == "" {
 			return err
 		}
 		kind := map[string]string{"p": "ping", "m": "message"}[v]
 		if kind == "" || r.proc.Target().App == nil {
-			r.p.say("Press Enter to finish.")
+			r.p.say("%q is not a choice here. Press Enter to finish.", v)
 			continue
 		}
 		status, err := r.proc.SendEvent(kind)

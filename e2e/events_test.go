@@ -205,4 +205,3 @@ func waitListening(t *testing.T, addr string) {
 		}
 	}
 }
-

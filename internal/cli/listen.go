@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -37,6 +36,7 @@ func runListen(ctx context.Context, args []string, e Env) int {
 	sessionID := fs.String("session", "", "take the signature key from this saved setup (its session id, or its instance id as hootwire sessions lists it)")
 	forwardTo := fs.String("forward-to", "", "also send each accepted event to your app at this `URL` (Open Connectors then gets your app's answer)")
 	jsonOut := fs.Bool("json", false, "print one JSON object per event on stdout")
+	readTimeout := fs.Duration("read-timeout", events.DefaultReadTimeout, "how long one request may take to arrive, headers and body; a slower sender is answered 408")
 	var o options
 	fs.StringVar(&o.configDir, "config-dir", "", "where setups are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
 	fs.Usage = func() {
@@ -70,6 +70,8 @@ Flags:
 	switch {
 	case fs.NArg() > 0:
 		return usageErr("unexpected argument %q: see hootwire listen --help", fs.Arg(0))
+	case *readTimeout <= 0:
+		return usageErr("--read-timeout must be positive, as in 10s")
 	case !strings.HasPrefix(*path, "/") || strings.ContainsAny(*path, "?# ") || !termsafe.Safe(*path):
 		return usageErr("--path must be a URL path beginning with /, such as /events")
 	}
@@ -110,7 +112,7 @@ Flags:
 		return usageErr("%s is not on this machine only: give it with --addr to mean it", *addr)
 	}
 
-	srv, err := events.Listen(ctx, *addr, events.Options{Path: *path, Key: []byte(key), ForwardTo: *forwardTo, ReadTimeout: listenReadTimeout})
+	srv, err := events.Listen(ctx, *addr, events.Options{Path: *path, Key: []byte(key), ForwardTo: *forwardTo, ReadTimeout: *readTimeout})
 	if err != nil {
 		if errors.Is(err, events.ErrAddrInUse) {
 			err = fmt.Errorf("%w: %w", setup.ErrBadInput, err)
@@ -185,10 +187,6 @@ Flags:
 	fmt.Fprintf(e.Stderr, "hootwire listen: stopped. %s\n", summary(srv.Stats(), key != ""))
 	return setup.ExitOK
 }
-
-// listenReadTimeout, when set by a test, replaces the receiver's time
-// limit for reading a request (events.DefaultReadTimeout).
-var listenReadTimeout time.Duration
 
 // colorFor reports whether events go out in colour: only to a terminal,
 // and only when neither NO_COLOR nor TERM=dumb says otherwise.

@@ -43,10 +43,13 @@ const (
 	maxDeliveries = 1000
 )
 
-// DeliveryWaits are the waits before the second, third and fourth attempt
-// of a delivery whose attempt failed (a network error or a status other
-// than 2xx). A delivery makes at most len(DeliveryWaits)+1 attempts.
-var DeliveryWaits = []time.Duration{1 * time.Second, 2 * time.Second, 4 * time.Second}
+// DeliveryWaits returns the waits before the second, third and fourth
+// attempt of a delivery whose attempt failed (a network error or a status
+// other than 2xx). A delivery makes at most len(DeliveryWaits())+1
+// attempts.
+func DeliveryWaits() []time.Duration {
+	return []time.Duration{1 * time.Second, 2 * time.Second, 4 * time.Second}
+}
 
 // DeliveryState is where a delivery stands.
 type DeliveryState string

@@ -44,12 +44,13 @@ func TestDeliveryClientHasItsOwnRules(t *testing.T) {
 }
 
 func TestDeliveryWaitsGrow(t *testing.T) {
-	if len(DeliveryWaits) != 3 {
-		t.Fatalf("DeliveryWaits = %v, want 3 retries", DeliveryWaits)
+	waits := DeliveryWaits()
+	if len(waits) != 3 {
+		t.Fatalf("DeliveryWaits() = %v, want 3 retries", waits)
 	}
-	for i := 1; i < len(DeliveryWaits); i++ {
-		if DeliveryWaits[i] <= DeliveryWaits[i-1] {
-			t.Errorf("DeliveryWaits = %v, want them growing", DeliveryWaits)
+	for i := 1; i < len(waits); i++ {
+		if waits[i] <= waits[i-1] {
+			t.Errorf("DeliveryWaits() = %v, want them growing", waits)
 		}
 	}
 }

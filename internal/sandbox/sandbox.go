@@ -196,7 +196,7 @@ func New(opts Options) *Sandbox {
 		client:      client,
 		delivery:    delivery,
 		wait:        wait,
-		waits:       append([]time.Duration{}, DeliveryWaits...),
+		waits:       DeliveryWaits(),
 		life:        life,
 		stopLife:    stop,
 		logw:        opts.Log,

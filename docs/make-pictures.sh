@@ -70,8 +70,9 @@ keys() { tmux -S "$sock" send-keys "$@"; }
 # the capture spells it as a full reset; every styled run sets its own again.
 shot() { tmux -S "$sock" capture-pane -e -p | sed 's/\x1b\[49m/\x1b[0m/g' > "$work/$1.ansi"; }
 
-# Nine keys take the sandbox setup from start to end, and c copies the
-# webhook URL for the picture of step 7.
+# Nine keys take the sandbox setup from start to end, c copies the webhook
+# URL for the picture of step 7, and p and m have the sandbox's Hootsuite
+# send a ping and a message event for the picture of step 8.
 wait_for "Step 1 of 8" "› Built-in sandbox"
 shot 01-target; keys Enter
 wait_for "Step 2 of 8" "enter check the secrets"
@@ -91,7 +92,11 @@ wait_for "Step 7 of 8" "Webhook URL" "enter registered"
 keys c
 wait_for "Step 7 of 8" "Copied the webhook URL to the clipboard."
 shot 07-register; keys Enter
-wait_for "Step 8 of 8" "Done: the instance is set up and its events are wired."
+wait_for "Step 8 of 8" "Waiting for the first event at" "p ping"
+keys p
+wait_for "Step 8 of 8" "Done: an event arrived (valid signature)" "signature valid"
+keys m
+wait_for "Step 8 of 8" "UPDATED messages"
 shot 08-finish; keys Enter
 wait_for "hootwire: setup done." "make-pictures: exit status 0"
 

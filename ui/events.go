@@ -256,7 +256,9 @@ func (f finishPage) eventsView(w int) string {
 		if ev.Signature.Bad() {
 			style = st.Error
 		}
-		lines = append(lines, style.Render(hang("", ev.Line(), w)))
+		// Later lines of an event hang under its text, clear of the time.
+		at, rest, _ := strings.Cut(ev.Line(), "  ")
+		lines = append(lines, style.Render(hang(at+"  ", rest, w)))
 	}
 	return strings.Join(lines, "\n")
 }

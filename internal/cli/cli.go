@@ -115,6 +115,7 @@ Exit status: 0 done, 2 bad usage or input, 3 authorization denied or timed out,
 Secrets are read from the environment only, never from flags:
   OC_USER_SECRET, OC_ORG_SECRET, HOOTSUITE_CLIENT_SECRET
 The wizard asks for any that are not set, in masked fields.
+HOOTWIRE_SIGNATURE_KEY gives the events' signature key (by default a random one is made).
 
 Flags:
 `)

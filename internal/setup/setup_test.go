@@ -807,3 +807,33 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestTheSignatureKeyIsMaskedLikeASecret: the key made for a new instance
+// is masked in the request preview and in every error, and so is a key a
+// resumed setup brings from its saved file.
+func TestTheSignatureKeyIsMaskedLikeASecret(t *testing.T) {
+	f := newFixture(t, nil)
+	f.authorize(t, f.proc)
+	key := f.proc.SignatureKey()
+	if len(key) < 32 {
+		t.Fatalf("the signature key %q is not a random key", key)
+	}
+	body, curl := f.proc.Preview()
+	if strings.Contains(body+curl, key) || !strings.Contains(body, `"event.notification.signature.key": "********"`) {
+		t.Errorf("the preview shows the key, or not its place:\n%s", body)
+	}
+	if got := f.proc.Redactor().String("the key " + key); strings.Contains(got, key) {
+		t.Errorf("the redactor shows the key: %s", got)
+	}
+	if _, err := f.proc.Create(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	saved := f.saver.last()
+	if saved.SignatureKey != key {
+		t.Fatalf("the saved setup holds key %q, want the instance's", saved.SignatureKey)
+	}
+	resumed := f.resume(t, saved)
+	if got := resumed.Redactor().String("the key " + key); strings.Contains(got, key) {
+		t.Errorf("a resumed setup's redactor shows its key: %s", got)
+	}
+}

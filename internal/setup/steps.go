@@ -300,7 +300,7 @@ func (p *Procedure) Resume(s Session) error {
 	case s.Stage >= StageCreated && (s.InstanceID == 0 || s.Token == ""):
 		return errors.New("resume: the saved setup says the instance exists but has no id or token")
 	}
-	p.red.Add(s.Token)
+	p.red.Add(s.Token, s.SignatureKey)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.session.CreateSent || p.session.Stage > StageNew {

@@ -18,6 +18,7 @@ var packageDirs = map[string]string{
 	"api": "api", "oauthflow": "oauthflow", "ui": "ui", "e2e": "e2e",
 	"setup": "internal/setup", "store": "internal/store", "redact": "internal/redact", "cli": "internal/cli",
 	"plain": "internal/plain", "termsafe": "internal/termsafe", "privfile": "internal/privfile", "sandbox": "internal/sandbox",
+	"events": "internal/events",
 }
 
 // testFunc finds the test or fuzz function name in package pkg.
@@ -81,6 +82,8 @@ var hostileSuites = []struct{ pkg, test, table, what string }{
 	{"setup", "TestNameAndTagChecks", "hostile", "refused names and tags"},
 	{"termsafe", "TestLineTakesOutWhatATerminalWouldActOn", "", "texts made inert for the terminal"},
 	{"privfile", "TestRefused", "", "refused debug-log paths"},
+	{"events", "TestReceiverHostileRequests", "cases", "hostile requests to the event receiver"},
+	{"events", "TestVerifyRefuses", "", "refused signatures"},
 }
 
 // cases counts a test's cases: the elements of the tables (slice and map

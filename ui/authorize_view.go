@@ -62,7 +62,7 @@ func (a authorizePage) View() pageView {
 	}
 	add("")
 	if a.pasting {
-		body, cur := a.paste.view(st)
+		body, cur, _ := a.paste.view(st)
 		if cur != nil {
 			cur.Position.Y += len(lines)
 			v.Cursor = cur

@@ -260,10 +260,13 @@ func (f *form) setWidth(w int) {
 	}
 }
 
-// view draws the form, and where the focused input's cursor is in it.
-func (f *form) view(st Styles) (string, *tea.Cursor) {
+// view draws the form, where the focused input's cursor is in it, and the
+// lines of a focused choice to keep in view (its label, then its chosen
+// option).
+func (f *form) view(st Styles) (string, *tea.Cursor, []int) {
 	var lines []string
 	var cur *tea.Cursor
+	var focus []int
 	w := max(10, f.width)
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
 	for _, i := range f.visible() {
@@ -278,6 +281,9 @@ func (f *form) view(st Styles) (string, *tea.Cursor) {
 				state = "shown"
 			}
 			label += st.Muted.Render("  (" + state + ")")
+		}
+		if i == f.focus && fl.options != nil {
+			focus = append(focus, len(lines))
 		}
 		add(label)
 		if fl.hint != "" {
@@ -294,6 +300,9 @@ func (f *form) view(st Styles) (string, *tea.Cursor) {
 					}
 				}
 				add(style.Render(hang(mark, o, w)))
+				if i == f.focus && j == fl.chosen {
+					focus = append(focus, len(lines)-1)
+				}
 			}
 		} else {
 			if i == f.focus {
@@ -310,5 +319,5 @@ func (f *form) view(st Styles) (string, *tea.Cursor) {
 			add("")
 		}
 	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n"), cur
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n"), cur, focus
 }

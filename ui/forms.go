@@ -71,8 +71,8 @@ func (f *formStep) update(msg tea.Msg, submit func() tea.Cmd) tea.Cmd {
 }
 
 func (f formStep) view(purpose string) pageView {
-	body, cur := f.form.view(f.styles)
-	v := pageView{Purpose: purpose, Body: body, Cursor: cur, Busy: f.busy != "", Err: f.err}
+	body, cur, focus := f.form.view(f.styles)
+	v := pageView{Purpose: purpose, Body: body, Cursor: cur, Focus: focus, Busy: f.busy != "", Err: f.err}
 	switch {
 	case f.busy != "":
 		v.Status = f.busy

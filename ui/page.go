@@ -37,6 +37,10 @@ type pageView struct {
 	Purpose string      // one sentence under the title, true to the step's state
 	Body    string      // scrolls when taller than the window
 	Cursor  *tea.Cursor // the terminal's cursor in the body, in a text field
+	// Focus are the first and last body lines of what has the focus
+	// besides a text cursor, to keep in view (the last when they do not
+	// all fit): a focused choice's label and its chosen option.
+	Focus []int
 	// Status stays in view below the body: what is under way, a notice,
 	// or the failure on show with the keys that answer it.
 	Status string

@@ -177,9 +177,24 @@ type (
 
 // Update moves the wizard's state.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	follow := m.follows(msg)
 	cmd := m.update(msg)
-	m.sync()
+	m.sync(follow)
 	return m, tea.Batch(cmd, m.tick())
+}
+
+// follows reports whether msg brings the focused field back into view: a
+// key the step takes, or a resize, does; scrolling, the help and whatever
+// arrives by itself (a tick, an answer) do not, so that a page the user
+// scrolled to stays put.
+func (m Model) follows(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		return true
+	case tea.KeyPressMsg:
+		return !key.Matches(msg, m.c.keys.PageDown, m.c.keys.PageUp, m.helpKey())
+	}
+	return false
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {

@@ -209,9 +209,9 @@ func (m Model) helpView(k helpKeys, w int) string {
 // scrollable reports whether the body is taller than its room.
 func (m Model) scrollable() bool { return m.vp.TotalLineCount() > m.vp.Height() }
 
-// sync lays the step's body into the viewport and keeps the cursor, when
-// there is one, in view.
-func (m *Model) sync() {
+// sync lays the step's body into the viewport and, when follow says so,
+// brings the focused field (the cursor, a focused choice) into view.
+func (m *Model) sync(follow bool) {
 	if m.ended {
 		return
 	}
@@ -223,8 +223,26 @@ func (m *Model) sync() {
 	if m.vp.PastBottom() {
 		m.vp.GotoBottom()
 	}
+	if !follow {
+		return
+	}
+	if len(v.Focus) > 0 {
+		keepInView(&m.vp, v.Focus[0], v.Focus[len(v.Focus)-1])
+	}
 	if v.Cursor != nil {
-		m.vp.EnsureVisible(v.Cursor.Position.Y, 0, 0)
+		keepInView(&m.vp, v.Cursor.Position.Y, v.Cursor.Position.Y)
+	}
+}
+
+// keepInView scrolls vp as little as it takes to show the lines from top
+// to bottom; when they do not all fit, bottom is shown. (The viewport's
+// EnsureVisible puts a line below the view at its top, a jump of a page.)
+func keepInView(vp *viewport.Model, top, bottom int) {
+	if top < vp.YOffset() {
+		vp.SetYOffset(top)
+	}
+	if h := vp.Height(); bottom >= vp.YOffset()+h {
+		vp.SetYOffset(bottom - h + 1)
 	}
 }
 

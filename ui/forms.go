@@ -306,7 +306,10 @@ func (s instancePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		ev := &s.form.fields[fieldEvents]
 		ev.chosen = (ev.chosen + 1) % len(ev.options)
 		s.chosen = true
-		return s, s.syncFields(true)
+		s.syncFields(false)
+		// The focus goes to the choice, which so comes into view in a
+		// small window, with the fields it asks for just below it.
+		return s, s.form.setFocus(fieldEvents)
 	}
 	before := s.where()
 	cmd := s.update(msg, func() tea.Cmd {

@@ -47,8 +47,12 @@ func TestASmallWindowScrollsAFormAndFollowsItsFocus(t *testing.T) {
 	if !strings.Contains(d.screen(), "› Where events go") || !strings.Contains(d.screen(), "(•) this machine") {
 		t.Errorf("the focused choice and its chosen option are not in view:\n%s", d.screen())
 	}
+	d.press("pgup", "shift+tab", "shift+tab")
+	if !strings.Contains(d.screen(), "› Instance name") || strings.Contains(d.screen(), "(•) ") {
+		t.Fatalf("back on the name field, the choice should be out of view:\n%s", d.screen())
+	}
 	d.press("ctrl+t")
 	if !strings.Contains(d.screen(), "(•) the doc's choice") {
-		t.Errorf("the new choice is not in view:\n%s", d.screen())
+		t.Errorf("ctrl+t from the name field switched the choice out of sight:\n%s", d.screen())
 	}
 }

@@ -219,6 +219,8 @@ func (f finishPage) View() pageView {
 		v.Status = "Waiting for the first event at " + f.receiver.URL
 		if f.canSend() {
 			v.Status += " (p has the sandbox's Hootsuite send a ping)"
+		} else {
+			v.Status += " (press Send ping webhook on your Hootsuite app)"
 		}
 	case len(f.arrived) > 0:
 		last := f.arrived[len(f.arrived)-1]

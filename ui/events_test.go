@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"hootwire/internal/sandbox/sandboxtest"
 	"hootwire/internal/setup"
 )
 
@@ -49,5 +51,35 @@ func TestARealTenantSaysWhatItCannotCheck(t *testing.T) {
 		if !says(d.screen(), want) {
 			t.Errorf("screen lacks %q:\n%s", want, d.screen())
 		}
+	}
+}
+
+// TestARealTenantsEventsComeHere: for a real tenant whose events come to
+// this machine, the finish step listens where the user said, says how to
+// have Hootsuite send one, and shows the event the platform delivers.
+func TestARealTenantsEventsComeHere(t *testing.T) {
+	e := tenantEnv(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", sandboxtest.FreePort(t))
+	e.cfg.Prefill.EventsHere = true
+	e.cfg.Prefill.ListenAddr = addr
+	// The "tunnel" is no tunnel: the platform reaches the address itself.
+	e.cfg.Prefill.EventCallbackURL = "http://" + addr + "/events"
+	d := newDriver(t, e, 100, 30)
+	d.walkTo(setup.StepRegister)
+	if err := e.sb.SaveWebhookURL(d.m.proc.WebhookURL()); err != nil {
+		t.Fatal(err)
+	}
+	d.press("enter")
+	d.until("the receiver", func(m Model) bool { return m.step == setup.StepFinish && m.proc.Done() && idle(m) })
+	d.shows("Waiting for the first event at http://" + addr + "/events (press Send ping webhook on your Hootsuite app)")
+	if got := d.m.proc.EventCallbackURL(); got != "http://"+addr+"/events" {
+		t.Errorf("the event callback URL is %q, want the public URL given", got)
+	}
+	if _, err := e.sb.SendWebhook("ping"); err != nil {
+		t.Fatal(err)
+	}
+	d.shows("signature valid")
+	if strings.Contains(d.screen(), " p ") {
+		t.Errorf("a real tenant's finish offers the sandbox's keys:\n%s", d.screen())
 	}
 }

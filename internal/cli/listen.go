@@ -149,7 +149,7 @@ Flags:
 		fmt.Fprint(w, " From the platform, this machine must be reachable\n"+
 			"on the port")
 	}
-	fmt.Fprintf(w, " and give the public URL at setup, as in\n  hootwire --event-callback-url https://<public host>%s\n", termsafe.Line(*path))
+	fmt.Fprintf(w, " and give the public URL at setup, as in\n  hootwire --events-here --event-callback-url https://<public host>%s\n", termsafe.Line(*path))
 	if saved != nil && saved.EventCallbackURL != "" {
 		fmt.Fprintf(w, "The saved setup %q sends its events to %s", termsafe.Line(saved.Name), termsafe.Line(saved.EventCallbackURL))
 		if u, err := url.Parse(saved.EventCallbackURL); err == nil && u.Path != *path {

@@ -516,7 +516,7 @@ func TestResizeAndQuit(t *testing.T) {
 	if code != 130 {
 		t.Errorf("exit status %d, want 130", code)
 	}
-	for _, want := range []string{"hootwire: Instance " + id + " exists; its id and token are saved in ", "Resume with: hootwire --resume --base-url " + sb.base} {
+	for _, want := range []string{"hootwire: Instance " + id + " exists; its id and token are saved in ", "Resume with: hootwire --resume "} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the exit should say %q:\n%s", want, screen)
 		}

@@ -76,10 +76,13 @@ func TestExitStatuses(t *testing.T) {
 		if code != 130 {
 			t.Errorf("exit status %d, want 130", code)
 		}
-		for _, want := range []string{"hootwire: Instance " + id + " exists; its id and token are saved in ", "Resume with: hootwire --resume --base-url " + sb.base} {
+		for _, want := range []string{"hootwire: Instance " + id + " exists; its id and token are saved in ", "Resume with: hootwire --resume "} {
 			if !strings.Contains(screen, want) {
 				t.Errorf("the exit should say %q:\n%s", want, screen)
 			}
+		}
+		if !regexp.MustCompile(`Resume with: hootwire --resume [0-9a-f]{6}\s`).MatchString(screen) {
+			t.Errorf("the resume command should name the setup by its id:\n%s", screen)
 		}
 		if n := len(sb.instances()); n != 1 {
 			t.Errorf("the sandbox holds %d instances, want the one kept", n)

@@ -642,30 +642,42 @@ func TestTheSandboxUsesItsDemoSecrets(t *testing.T) {
 	}
 }
 
-// --resume chooses once the saved setups are read, however quick the
-// first key.
+// --resume ID goes straight to the account step of that setup, whichever
+// comes first: the read of the saved setups or the choice of its platform.
 func TestResumeWaitsForTheSavedSetups(t *testing.T) {
-	e := tenantEnv(t)
-	quitAfterCreate(t, e)
-	e.cfg.Resume = true
-	d := &driver{t: t, b: e.browser, m: New(e.cfg), msgs: make(chan tea.Msg, 64)}
-	d.apply(tea.WindowSizeMsg{Width: 100, Height: 30})
-	d.press("enter") // before Init's read of the saved setups has answered
-	d.apply(d.m.Init()())
-	d.until("the account step", atStep(setup.StepAccount))
-	if !d.m.proc.Resumed() {
-		t.Fatalf("--resume lost the race with reading the saved setups:\n%s", d.screen())
+	for _, sessionsFirst := range []bool{true, false} {
+		e := tenantEnv(t)
+		quitAfterCreate(t, e)
+		e.cfg.ResumeID = savedID(t, e)
+		d := &driver{t: t, b: e.browser, m: New(e.cfg), msgs: make(chan tea.Msg, 64)}
+		d.apply(tea.WindowSizeMsg{Width: 100, Height: 30})
+		batch, ok := d.m.Init()().(tea.BatchMsg)
+		if !ok || len(batch) != 2 {
+			t.Fatalf("Init should read the saved setups and choose the platform, got %T", batch)
+		}
+		read, choose := batch[0], batch[1]
+		if sessionsFirst {
+			d.apply(read())
+			d.apply(choose())
+		} else {
+			d.apply(choose())
+			d.apply(read())
+		}
+		d.until("the account step", atStep(setup.StepAccount))
+		if !d.m.proc.Resumed() || d.m.proc.Session().ID != e.cfg.ResumeID {
+			t.Fatalf("sessions first %v: --resume did not take the setup:\n%s", sessionsFirst, d.screen())
+		}
 	}
 }
 
-// --resume with nothing to resume says so.
-func TestResumeWithNothingToResumeSaysSo(t *testing.T) {
-	e := tenantEnv(t)
-	e.cfg.Resume = true
-	d := newDriver(t, e, 100, 30)
-	d.until("the saved setups", func(m Model) bool { return m.sessions != nil || m.sessionsRead })
-	d.press("enter")
-	d.shows("--resume: no unfinished setup was saved for")
+// savedID is the id of the one setup saved in e's store.
+func savedID(t *testing.T, e *testEnv) string {
+	t.Helper()
+	entries, _, err := e.cfg.Store.List()
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("%d saved setups (%v), want 1", len(entries), err)
+	}
+	return entries[0].Session.ID
 }
 
 // At 60 columns the help line still shows each step's first key, the way

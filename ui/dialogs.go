@@ -16,14 +16,16 @@ func (m *Model) offerResume() {
 	if !m.sessionsRead || !m.proc.Saves() {
 		return
 	}
-	e, ok := store.Unfinished(m.sessions, m.proc.BaseURL())
-	switch {
-	case ok && m.c.cfg.Resume:
-		m.resume(e)
-	case ok:
+	if id := m.c.cfg.ResumeID; id != "" {
+		for _, e := range m.sessions {
+			if e.Session.ID == id && e.Session.BaseURL == m.proc.BaseURL() {
+				m.resume(e)
+				return
+			}
+		}
+	}
+	if e, ok := store.Unfinished(m.sessions, m.proc.BaseURL()); ok {
 		m.offer = &e
-	case m.c.cfg.Resume:
-		m.notice, m.alert = fmt.Sprintf("--resume: no unfinished setup was saved for %s, so this is a new one.", m.proc.BaseURL()), true
 	}
 }
 

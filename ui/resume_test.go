@@ -51,10 +51,10 @@ func TestResumeOfferContinuesTheSavedSetup(t *testing.T) {
 func TestResumeFlagTakesTheSavedSetup(t *testing.T) {
 	e := tenantEnv(t)
 	quitAfterCreate(t, e)
-	e.cfg.Resume = true
+	e.cfg.ResumeID = savedID(t, e)
+	e.cfg.Prefill.BaseURL = e.sb.BaseURL
 	d := newDriver(t, e, 100, 30)
-	d.until("the saved setups", func(m Model) bool { return m.sessions != nil })
-	d.press("enter")
+	// Its platform is the setup's: no target step.
 	d.until("the account step", atStep(setup.StepAccount))
 	if says(d.screen(), "Resume it?") {
 		t.Errorf("--resume should not ask:\n%s", d.screen())

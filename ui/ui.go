@@ -54,10 +54,13 @@ type Config struct {
 	AllowPlainHTTP bool
 	API            api.Options
 	Store          *store.Store // where setups are saved and found again; nil: nowhere
-	Resume         bool         // --resume: continue the unfinished setup without asking
-	Deps           Deps
-	Color          bool
-	Now            func() time.Time
+	// ResumeID is the saved setup --resume continues without asking (its
+	// platform is Prefill.BaseURL); "" offers the unfinished setup of the
+	// platform chosen, if there is one.
+	ResumeID string
+	Deps     Deps
+	Color    bool
+	Now      func() time.Time
 }
 
 // dialog is a question the root asks over the step on show.
@@ -138,10 +141,20 @@ func (m Model) Init() tea.Cmd {
 	if st == nil {
 		return nil
 	}
-	return func() tea.Msg {
+	read := func() tea.Msg {
 		entries, aside, err := st.List()
 		return sessionsMsg{entries, aside, err}
 	}
+	if m.c.cfg.ResumeID == "" {
+		return read
+	}
+	// A resumed setup knows its platform: the target step has nothing to ask.
+	target, err := setup.NewTarget(m.c.cfg.Prefill.BaseURL)
+	if err != nil {
+		return read
+	}
+	target.AllowPlainHTTP = true // the user allowed it when the setup began
+	return tea.Batch(read, func() tea.Msg { return targetMsg{target} })
 }
 
 // Procedure is the setup the wizard drove, or nil before a target was chosen.

@@ -7,12 +7,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
@@ -53,38 +54,32 @@ func TakeSecretsFromEnviron() func(string) string {
 // Main runs hootwire with args (without the program name) and returns its
 // exit status.
 func Main(ctx context.Context, args []string, e Env) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "sandbox":
-			return runSandbox(ctx, args[1:], e)
-		case "sessions":
-			return runSessions(args[1:], e)
-		case "listen":
-			return runListen(ctx, args[1:], e)
-		case "version", "--version", "-version":
-			fmt.Fprintln(e.Stdout, "hootwire", version())
-			return setup.ExitOK
+	status := setup.ExitOK
+	root := command(ctx, e, &status)
+	root.SetArgs(args)
+	root.SetIn(e.Stdin)
+	// Help and the version go to stdout, as gh and git print them; errors
+	// and progress to stderr.
+	root.SetOut(e.Stdout)
+	root.SetErr(e.Stderr)
+	if cmd, err := root.ExecuteContextC(ctx); err != nil {
+		status = setup.ExitStatus(ctx, err)
+		if !errors.Is(err, setup.ErrBadInput) {
+			// cobra's own errors (an unknown command, a bad flag value) are
+			// all about how hootwire was called.
+			status = setup.ExitUsage
+		}
+		name := cmd.CommandPath()
+		fmt.Fprintf(e.Stderr, "%s: %s\nRun '%s --help' for usage.\n", name, termsafe.Text(err.Error()), name)
+		if jsonWanted(args) {
+			writeJSONError(e.Stdout, newJSONError(err, err.Error(), status))
 		}
 	}
-	fs := flag.NewFlagSet("hootwire", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	var o options
-	o.register(fs)
-	fs.Usage = func() { usage(e.Stderr, fs) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return setup.ExitOK
-		}
-		return setup.ExitUsage
-	}
-	if o.version {
-		fmt.Fprintln(e.Stdout, "hootwire", version())
-		return setup.ExitOK
-	}
-	if err := o.check(fs); err != nil {
-		fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(err.Error()))
-		return setup.ExitUsage
-	}
+	return status
+}
+
+// runSetup runs the setup in the front end the flags and the terminal ask for.
+func runSetup(ctx context.Context, o options, e Env) int {
 	switch {
 	case o.nonInteractive:
 		return runScripted(ctx, o, e)
@@ -92,34 +87,6 @@ func Main(ctx context.Context, args []string, e Env) int {
 		return runPlain(ctx, o, e)
 	}
 	return runWizard(ctx, o, e)
-}
-
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `hootwire wires Hootsuite webhook events into SAP Open Connectors.
-
-Usage:
-  hootwire [flags]                           the setup wizard
-  hootwire --sandbox                         the wizard against a built-in sandbox: no account, no network
-  hootwire --plain                           the wizard as plain line-by-line prompts (also when TERM=dumb)
-  hootwire --non-interactive [--json]        the same procedure for scripts: inputs from flags and environment
-  hootwire --resume                          continue a setup that stopped after its instance was created
-  hootwire sessions                          the saved setups, without secrets
-  hootwire sandbox [--addr 127.0.0.1:PORT]   serve the sandbox alone, to try the doc's curl commands
-  hootwire listen [--forward-to URL]         receive the instance's events here and show each one
-  hootwire --version
-
-Exit status: 0 done, 2 bad usage or input, 3 authorization denied or timed out,
-4 the API refused, 5 network failure, 6 no event arrived (--wait-for-event),
-130 interrupted or quit before the end.
-
-Secrets are read from the environment only, never from flags:
-  OC_USER_SECRET, OC_ORG_SECRET, HOOTSUITE_CLIENT_SECRET
-The wizard asks for any that are not set, in masked fields.
-HOOTWIRE_SIGNATURE_KEY gives the events' signature key (by default a random one is made).
-
-Flags:
-`)
-	fs.PrintDefaults()
 }
 
 func version() string {
@@ -136,26 +103,31 @@ func version() string {
 	return v
 }
 
+// sandboxCommand serves the sandbox alone.
+func sandboxCommand(ctx context.Context, e Env, set func(int)) *cobra.Command {
+	var addr string
+	var autoApprove bool
+	cmd := &cobra.Command{
+		Use:   "sandbox [--addr 127.0.0.1:PORT]",
+		Short: "Serve the sandbox alone, to try the doc's curl commands against it",
+		Long: `Serves a stand-in for SAP Open Connectors and Hootsuite on this machine only, and prints
+its base URL and demo credentials. Every request and event delivery is logged, one line each.
+
+` + exitStatuses,
+		Args: cobra.NoArgs,
+		Run:  func(*cobra.Command, []string) { set(runSandbox(ctx, addr, autoApprove, e)) },
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:4669", "loopback `address` to listen on (port 0 picks a free one)")
+	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve the consent page at once, for scripted runs")
+	return cmd
+}
+
 // runSandbox serves the sandbox until interrupted, for trying the doc's curl
 // commands against it and for tests that need it in its own process.
-func runSandbox(ctx context.Context, args []string, e Env) int {
-	fs := flag.NewFlagSet("hootwire sandbox", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	addr := fs.String("addr", "127.0.0.1:4669", "loopback `address` to listen on (port 0 picks a free one)")
-	autoApprove := fs.Bool("auto-approve", false, "approve the consent page at once, for scripted runs")
-	fs.Usage = func() {
-		fmt.Fprint(e.Stderr, "Usage: hootwire sandbox [--addr 127.0.0.1:PORT] [--auto-approve]\n\nServes a stand-in for SAP Open Connectors and Hootsuite on this machine only.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return setup.ExitOK
-		}
-		return setup.ExitUsage
-	}
+func runSandbox(ctx context.Context, addr string, autoApprove bool, e Env) int {
 	// Every request and delivery, one line each and no secret, so the doc's
 	// curl commands and a demo's events can be followed.
-	srv, err := sandbox.Start(ctx, *addr, sandbox.Options{AutoApprove: *autoApprove, Log: e.Stdout})
+	srv, err := sandbox.Start(ctx, addr, sandbox.Options{AutoApprove: autoApprove, Log: e.Stdout})
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "hootwire sandbox: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitUsage

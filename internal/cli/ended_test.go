@@ -106,7 +106,7 @@ func TestHowAWizardRunEnds(t *testing.T) {
 		}, setup.ExitInterrupted, "", "Instance 427236 was deleted", []string{"setup done", "Token saved", "Next call", "Resume"}},
 		{"quit with a saved instance", func(t *testing.T) outcome {
 			return outcome{proc: procAt(t, created(t))}
-		}, setup.ExitInterrupted, "", "Resume with: hootwire --resume --base-url", []string{"setup done"}},
+		}, setup.ExitInterrupted, "", "Resume with: hootwire --resume ", []string{"setup done"}},
 		{"quit on a refused create", func(t *testing.T) outcome {
 			var refused error
 			p := procAt(t, func(p *setup.Procedure, sb *sandbox.Server) {

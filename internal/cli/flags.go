@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
-	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"hootwire/api"
 	"hootwire/internal/setup"
@@ -19,10 +17,9 @@ type options struct {
 	clientID         string
 	callbackURL      string
 	name             string
-	tags             stringList
+	tags             []string
 	eventCallbackURL string
 	noBrowser        bool
-	version          bool
 	nonInteractive   bool
 	plain            bool
 	allowPlainHTTP   bool
@@ -35,28 +32,20 @@ type options struct {
 	configDir        string
 	debugLog         string
 	resume           bool
+	resumeID         string // the saved setup --resume names; "" is the only unfinished one
 	timeout          time.Duration
 }
 
-// stringList is a repeatable flag.
-type stringList []string
-
-func (s *stringList) String() string { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error {
-	*s = append(*s, v)
-	return nil
-}
-
-func (o *options) register(fs *flag.FlagSet) {
+// register adds the setup's own flags.
+func (o *options) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.sandbox, "sandbox", false, "run against a built-in sandbox: no account, no network")
 	fs.StringVar(&o.baseURL, "base-url", "", "platform base URL, ending in /elements/api-v2 (env OC_BASE_URL)")
 	fs.StringVar(&o.clientID, "client-id", "", "Hootsuite REST API client id (env HOOTSUITE_CLIENT_ID)")
 	fs.StringVar(&o.callbackURL, "callback-url", "", "API callback URL registered on the Hootsuite app (env HOOTSUITE_CALLBACK_URL; default "+setup.DefaultCallbackURL+")")
 	fs.StringVar(&o.name, "name", "", "instance name (default \""+setup.DefaultName+"\")")
-	fs.Var(&o.tags, "tag", "instance tag; repeat for more")
+	fs.StringArrayVar(&o.tags, "tag", nil, "instance tag; repeat for more")
 	fs.StringVar(&o.eventCallbackURL, "event-callback-url", "", "deliver events to your app's URL instead of the doc's choice")
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")
 	fs.BoolVar(&o.noSignatureKey, "no-signature-key", false, "create the instance without an event signature key, so its events are not signed (by default a random key is made; env HOOTWIRE_SIGNATURE_KEY gives one)")
 	fs.BoolVar(&o.eventsHere, "events-here", false, "hootwire receives the events on this machine (--listen-addr); --event-callback-url is then the public URL that reaches it (not needed in the sandbox)")
@@ -64,35 +53,29 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.waitForEvent, "wait-for-event", 0, "with --non-interactive: after the patch, wait this long for an event to arrive on this machine (implies --events-here; in the sandbox its Hootsuite sends a ping); exit 6 if none did")
 	fs.BoolVar(&o.allowPlainHTTP, "allow-plain-http", false, "allow a plain http:// platform URL on another machine, which sends every secret unencrypted (plain http:// on this machine is always allowed)")
 	fs.BoolVar(&o.plain, "plain", false, "the wizard as plain line-by-line prompts, with no full-screen drawing (for screen readers; also when TERM=dumb)")
-	fs.BoolVar(&o.jsonOut, "json", false, "with --non-interactive: print the result as one JSON object on stdout")
 	fs.StringVar(&o.code, "code", "", "- reads a grant code obtained elsewhere (or the URL the browser landed on) from standard input, skipping the browser and the listener; the code itself is never a flag value, which the process list and shell history would keep")
-	fs.StringVar(&o.configDir, "config-dir", "", "where progress and tokens are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
-	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600; an existing file must be yours and private; - is standard error)")
-	fs.DurationVar(&o.timeout, "timeout", 0, "how long one request may take (default 30s; 60s to create the instance)")
-	fs.BoolVar(&o.resume, "resume", false, "continue the newest unfinished setup for the base URL, where it stopped")
+	fs.BoolVar(&o.resume, "resume", false, "continue an unfinished setup where it stopped: the only one, or the one whose id follows")
 }
 
 // check refuses flags that do not go together, before anything is done.
-func (o *options) check(fs *flag.FlagSet) error {
+func (o *options) check() error {
 	switch {
-	case fs.NArg() > 0:
-		return fmt.Errorf("unknown command %q: see hootwire --help", fs.Arg(0))
 	case o.jsonOut && !o.nonInteractive:
-		return errors.New("--json goes with --non-interactive")
+		return badInput("%s", "--json goes with --non-interactive")
 	case o.plain && o.nonInteractive:
-		return errors.New("--plain is the wizard as prompts; --non-interactive asks nothing: give one of them")
+		return badInput("%s", "--plain is the wizard as prompts; --non-interactive asks nothing: give one of them")
 	case o.code != "" && o.code != "-":
 		// A code on the command line sits in the process list and the
 		// shell's history until the run spends it.
-		return errors.New("--code takes only -: give the grant code (or the URL the browser landed on) on standard input, as in: hootwire --non-interactive --code - < code.txt")
+		return badInput("%s", "--code takes only -: give the grant code (or the URL the browser landed on) on standard input, as in: hootwire --non-interactive --code - < code.txt")
 	case o.code != "" && !o.nonInteractive:
-		return errors.New("--code - goes with --non-interactive (the wizard catches the code itself, or takes it pasted)")
+		return badInput("%s", "--code - goes with --non-interactive (the wizard catches the code itself, or takes it pasted)")
 	case o.waitForEvent < 0:
-		return errors.New("--wait-for-event takes a positive duration, as in 2m")
+		return badInput("%s", "--wait-for-event takes a positive duration, as in 2m")
 	case o.waitForEvent > 0 && !o.nonInteractive:
-		return errors.New("--wait-for-event goes with --non-interactive (the wizard shows each event as it arrives)")
+		return badInput("%s", "--wait-for-event goes with --non-interactive (the wizard shows each event as it arrives)")
 	case o.listenAddr != "" && !o.eventsHere && o.waitForEvent == 0:
-		return errors.New("--listen-addr goes with --events-here or --wait-for-event")
+		return badInput("%s", "--listen-addr goes with --events-here or --wait-for-event")
 	}
 	return nil
 }

@@ -2,18 +2,18 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"hootwire/api"
 	"hootwire/internal/events"
@@ -26,38 +26,56 @@ import (
 // envSignatureKey names the variable that gives listen the events' key.
 const envSignatureKey = "HOOTWIRE_SIGNATURE_KEY"
 
+// listenCommandLine is hootwire listen.
+func listenCommandLine(ctx context.Context, e Env, o *options, set func(int)) *cobra.Command {
+	var l listenFlags
+	cmd := &cobra.Command{
+		Use:   "listen [--addr 127.0.0.1:PORT] [--session ID] [--forward-to URL] [--json]",
+		Short: "Receive the instance's events on this machine and show each one",
+		Long: `Receives the events Open Connectors delivers for your Hootsuite instance and shows each one:
+its time, type and object, the instance, and whether its signature is valid. With a key, an event
+whose signature is missing or wrong is answered 401 and shown in red. Ctrl+C stops it with a count.
+
+The signature key comes from ` + envSignatureKey + ` or from a saved setup (--session); without
+one, signatures are not checked.
+
+Environment:
+  ` + envSignatureKey + `  the events' signature key
+  HOOTWIRE_CONFIG_DIR     as --config-dir
+  NO_COLOR                no colour
+
+` + exitStatuses,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		Run: func(cmd *cobra.Command, _ []string) {
+			set(runListen(ctx, l, *o, cmd.Flags().Changed, e))
+		},
+	}
+	l.register(cmd.Flags())
+	cmd.RegisterFlagCompletionFunc("session", completeSetupIDs(ctx, e, o, anySetup))
+	return cmd
+}
+
+// listenFlags are hootwire listen's own flags.
+type listenFlags struct {
+	addr, path, session, forwardTo string
+	readTimeout                    time.Duration
+}
+
+func (l *listenFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&l.addr, "addr", events.DefaultAddr, "`address` to receive events on; one that is not loopback must be given, and is warned about")
+	fs.StringVar(&l.path, "path", events.DefaultPath, "the `path` that takes events")
+	fs.StringVar(&l.session, "session", "", "take the signature key (and the address) from this saved setup: its `id` as hootwire sessions shows it")
+	fs.StringVar(&l.forwardTo, "forward-to", "", "also send each accepted event to your app at this `URL` (Open Connectors then gets your app's answer)")
+	fs.DurationVar(&l.readTimeout, "read-timeout", events.DefaultReadTimeout, "how long one request may take to arrive, headers and body; a slower sender is answered 408")
+}
+
 // runListen receives the instance's events on this machine and shows one
 // line (or one JSON object) per request that reaches it, until interrupted.
-func runListen(ctx context.Context, args []string, e Env) int {
-	fs := flag.NewFlagSet("hootwire listen", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	addr := fs.String("addr", events.DefaultAddr, "`address` to receive events on; one that is not loopback must be given, and is warned about")
-	path := fs.String("path", events.DefaultPath, "the `path` that takes events")
-	sessionID := fs.String("session", "", "take the signature key from this saved setup (its session id, or its instance id as hootwire sessions lists it)")
-	forwardTo := fs.String("forward-to", "", "also send each accepted event to your app at this `URL` (Open Connectors then gets your app's answer)")
-	jsonOut := fs.Bool("json", false, "print one JSON object per event on stdout")
-	readTimeout := fs.Duration("read-timeout", events.DefaultReadTimeout, "how long one request may take to arrive, headers and body; a slower sender is answered 408")
-	var o options
-	fs.StringVar(&o.configDir, "config-dir", "", "where setups are saved (env HOOTWIRE_CONFIG_DIR; default hootwire under your config directory)")
-	fs.Usage = func() {
-		fmt.Fprint(e.Stderr, `Usage: hootwire listen [--addr 127.0.0.1:PORT] [--path /events] [--session ID] [--forward-to URL] [--json]
-
-Receives the events Open Connectors delivers for your Hootsuite instance and shows each one.
-The signature key comes from `+envSignatureKey+` or from a saved setup (--session); without one,
-signatures are not checked.
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return setup.ExitOK
-		}
-		return setup.ExitUsage
-	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+// given reports whether the user gave a flag.
+func runListen(ctx context.Context, l listenFlags, o options, given func(string) bool, e Env) int {
+	addr, path, sessionID, forwardTo, readTimeout, jsonOut := &l.addr, &l.path, &l.session, &l.forwardTo, &l.readTimeout, &o.jsonOut
+	addrGiven := given("addr")
 	fail := func(err error) int {
 		fmt.Fprintf(e.Stderr, "hootwire listen: %s\n", termsafe.Text(err.Error()))
 		return setup.ExitStatus(ctx, err)
@@ -68,8 +86,6 @@ Flags:
 	}
 
 	switch {
-	case fs.NArg() > 0:
-		return usageErr("unexpected argument %q: see hootwire listen --help", fs.Arg(0))
 	case *readTimeout <= 0:
 		return usageErr("--read-timeout must be positive, as in 10s")
 	case !strings.HasPrefix(*path, "/") || strings.ContainsAny(*path, "?# ") || !termsafe.Safe(*path):
@@ -86,7 +102,7 @@ Flags:
 
 	key := e.Getenv(envSignatureKey)
 	keyFrom := envSignatureKey
-	var saved *savedSetup
+	var saved *setup.Session
 	if *sessionID != "" {
 		if key != "" {
 			return usageErr("%s and --session both give a signature key: give one of them", envSignatureKey)
@@ -101,14 +117,14 @@ Flags:
 			return fail(err)
 		}
 		key, keyFrom = saved.SignatureKey, "the saved setup "+strconv.Quote(saved.Name)
-		if !given["addr"] && saved.ListenAddr != "" {
+		if !addrGiven && saved.ListenAddr != "" {
 			*addr = saved.ListenAddr
-			given["addr"] = true // the user gave it, at setup
+			addrGiven = true // the user gave it, at setup
 		}
 	}
 
 	loopback := onLoopback(*addr)
-	if !loopback && !given["addr"] {
+	if !loopback && !addrGiven {
 		return usageErr("%s is not on this machine only: give it with --addr to mean it", *addr)
 	}
 
@@ -247,53 +263,31 @@ func onLoopback(addr string) bool {
 	return err == nil && oauthflow.IsLoopbackHost(host)
 }
 
-// savedSetup is what listen reads of a saved setup. It is read from the
-// session file itself, with a struct of its own, so that listen does not
-// depend on setup.Session's fields; signature_key is where a setup keeps
-// the events' key.
-type savedSetup struct {
-	ID               string `json:"id"`
-	Name             string `json:"name"`
-	InstanceID       int64  `json:"instance_id"`
-	EventCallbackURL string `json:"event_callback_url"`
-	ListenAddr       string `json:"listen_addr"`
-	SignatureKey     string `json:"signature_key"`
-}
-
-// findSetup finds the saved setup named by ref, its session id or its
-// instance id, among those the store lists (which are the user's own,
-// private files: see store.List), and reads it.
-func findSetup(st *store.Store, ref string, stderr io.Writer) (*savedSetup, error) {
-	entries, aside, err := st.List()
+// findSetup finds the saved setup ref names: its id as hootwire sessions
+// shows it, a unique beginning of one, or its instance id.
+func findSetup(st *store.Store, ref string, stderr io.Writer) (*setup.Session, error) {
+	en, err := st.Find(ref)
+	if err == nil {
+		return &en.Session, nil
+	}
+	entries, aside, lerr := st.List()
 	for _, a := range aside {
 		fmt.Fprintf(stderr, "hootwire listen: %s\n", termsafe.Text(a.String()))
 	}
-	if err != nil {
-		return nil, err
+	if lerr != nil {
+		return nil, lerr
 	}
 	var found []store.Entry
 	for _, en := range entries {
-		if en.Session.ID == ref || (en.Session.InstanceID != 0 && strconv.FormatInt(en.Session.InstanceID, 10) == ref) {
+		if en.Session.InstanceID != 0 && strconv.FormatInt(en.Session.InstanceID, 10) == ref {
 			found = append(found, en)
 		}
 	}
-	switch {
-	case len(found) == 0:
-		return nil, fmt.Errorf("%w: no saved setup %q in %s (hootwire sessions lists them)", setup.ErrBadInput, ref, st.Dir())
-	case len(found) > 1:
-		return nil, fmt.Errorf("%w: %d saved setups match %q: give the session id of one (the name of its file in %s, without .json)", setup.ErrBadInput, len(found), ref, st.Dir())
+	switch len(found) {
+	case 0:
+		return nil, err
+	case 1:
+		return &found[0].Session, nil
 	}
-	f, err := os.Open(found[0].Path)
-	if err != nil {
-		return nil, fmt.Errorf("read the saved setup: %w", err)
-	}
-	defer f.Close()
-	var s savedSetup
-	if err := json.NewDecoder(io.LimitReader(f, 1<<20)).Decode(&s); err != nil {
-		return nil, fmt.Errorf("read the saved setup %s: %w", found[0].Path, err)
-	}
-	if s.ID != found[0].Session.ID {
-		return nil, fmt.Errorf("the saved setup %s changed while it was read: try again", found[0].Path)
-	}
-	return &s, nil
+	return nil, fmt.Errorf("%w: %d saved setups hold instance %s: give the id of one (hootwire sessions lists them)", setup.ErrBadInput, len(found), ref)
 }

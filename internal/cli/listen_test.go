@@ -449,8 +449,8 @@ func TestListenBadUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--no-such-flag"}, "flag provided but not defined"},
-		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--no-such-flag"}, "unknown flag: --no-such-flag"},
+		{[]string{"extra"}, `unknown command "extra" for "hootwire listen"`},
 		{[]string{"--path", "events"}, "--path must be a URL path beginning with /"},
 		{[]string{"--path", "/a b"}, "--path must be"},
 		{[]string{"--addr", "4669"}, "--addr must be host:port"},

@@ -251,12 +251,12 @@ func TestWizardWithoutATerminalPointsToNonInteractive(t *testing.T) {
 }
 
 func TestHelpOffersNoSecretFlag(t *testing.T) {
-	var stderr bytes.Buffer
-	if code := Main(context.Background(), []string{"--help"}, Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}); code != setup.ExitOK {
+	var stdout bytes.Buffer
+	if code := Main(context.Background(), []string{"--help"}, Env{Stdout: &stdout, Stderr: io.Discard, Getenv: func(string) string { return "" }}); code != setup.ExitOK {
 		t.Fatalf("exit %d", code)
 	}
-	help := stderr.String()
-	for _, flag := range []string{"-base-url", "-client-id", "-callback-url", "-sandbox", "-tag"} {
+	help := stdout.String()
+	for _, flag := range []string{"--base-url", "--client-id", "--callback-url", "--sandbox", "--tag", "OC_USER_SECRET", "Exit status:"} {
 		if !strings.Contains(help, flag) {
 			t.Errorf("--help lacks %s", flag)
 		}

@@ -93,23 +93,6 @@ func openDebugLog(path string, stderr io.Writer) (*slog.Logger, func() error, er
 	return slog.New(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug})), l.Close, nil
 }
 
-// resumeCommand is the command that continues a stopped setup, in the
-// mode it stopped in, ready to paste into a shell.
-func resumeCommand(o options, base string) string {
-	cmd := "hootwire"
-	switch {
-	case o.nonInteractive:
-		cmd += " --non-interactive"
-	case o.plain:
-		cmd += " --plain"
-	}
-	cmd += " --resume --base-url " + setup.ShellQuote(base)
-	if o.configDir != "" {
-		cmd += " --config-dir " + setup.ShellQuote(o.configDir)
-	}
-	return cmd
-}
-
 // readCode reads --code -: one line of standard input, the grant code or
 // the URL the browser landed on, kept out of the process list and the
 // shell's history.
@@ -138,19 +121,33 @@ func runScripted(ctx context.Context, o options, e Env) int {
 		code, err = readCode(e.Stdin)
 		red.Add(strings.TrimSpace(code))
 	}
+	var at failure
 	if err == nil {
-		err = scripted(ctx, o, e, code, say)
+		err = scripted(ctx, o, e, code, say, &at)
 	}
+	status := setup.ExitStatus(ctx, err)
 	if err != nil {
 		// Errors pass through the redactor: a URL in one (a callback with
 		// its code) must not print a secret.
-		say.text(red.String(err.Error()))
+		msg := red.String(err.Error())
+		say.text(msg)
+		if o.jsonOut {
+			je := newJSONError(err, msg, status)
+			je.Step, je.Resume = at.step, at.resume
+			writeJSONError(e.Stdout, je)
+		}
 	}
-	return setup.ExitStatus(ctx, err)
+	return status
+}
+
+// failure is what the scripted mode knows of where it failed, for --json.
+type failure struct {
+	step   string // the step under way
+	resume string // the command that goes on, when the setup can be resumed
 }
 
 // scripted is the procedure as a loop over its next step.
-func scripted(ctx context.Context, o options, e Env, code string, say progress) (err error) {
+func scripted(ctx context.Context, o options, e Env, code string, say progress, at *failure) (err error) {
 	in := o.inputs(e.Getenv)
 	var sb *sandbox.Server
 	var target setup.Target
@@ -164,11 +161,24 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 		in = target.Demo(in)
 		say.say("sandbox running at %s (demo credentials)", sb.URL)
 	}
-	if !o.resume {
-		// Every problem at once, before any request.
-		if err := in.Validate(); err != nil {
+	st, err := openStore(o, e.Getenv)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	defer st.Close()
+	var resumed store.Entry
+	if o.resume {
+		if o.sandbox {
+			return badInput("--resume goes without --sandbox: sandbox setups are not saved")
+		}
+		// The saved setup knows its platform.
+		if resumed, err = findResume(st, o.resumeID, o.baseURL, e); err != nil {
 			return err
 		}
+		in.BaseURL = resumed.Session.BaseURL
+	} else if err := in.Validate(); err != nil {
+		// Every problem at once, before any request.
+		return err
 	}
 	if sb == nil {
 		if target, err = setup.NewTarget(in.BaseURL); err != nil {
@@ -176,11 +186,6 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 		}
 		target.AllowPlainHTTP = o.allowPlainHTTP
 	}
-	st, err := openStore(o, e.Getenv)
-	if err != nil {
-		return badInput("%v", err)
-	}
-	defer st.Close()
 	logger, closeLog, err := openDebugLog(o.debugLog, e.Stderr)
 	if err != nil {
 		return err
@@ -199,13 +204,17 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 	}
 	defer func() {
 		if err != nil {
-			if note := proc.StopNote(resumeCommand(o, proc.BaseURL())); note != "" {
+			resume := resumeCommand(o, store.ShortID(proc.Session().ID))
+			if s := proc.Session(); proc.Saves() && !proc.Target().IsSandbox() && s.Unfinished() {
+				at.resume = resume
+			}
+			if note := proc.StopNote(resume); note != "" {
 				say.text(note)
 			}
 		}
 	}()
 	if o.resume {
-		if err := resumeFrom(st, proc, say); err != nil {
+		if err := resumeFrom(st, resumed, proc, say); err != nil {
 			return err
 		}
 	}
@@ -219,7 +228,9 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 		}
 	}
 	for {
-		switch step := proc.Next(); step {
+		step := proc.Next()
+		at.step = step.String()
+		switch step {
 		case setup.StepAccount:
 			err = proc.CheckAccount(ctx)
 		case setup.StepApp:
@@ -258,19 +269,9 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress) 
 	}
 }
 
-// resumeFrom continues the newest unfinished setup for the platform.
-func resumeFrom(st *store.Store, proc *setup.Procedure, say progress) error {
-	entries, aside, err := st.List()
-	for _, a := range aside {
-		say.say("%s", a)
-	}
-	if err != nil {
-		return err
-	}
-	entry, ok := store.Unfinished(entries, proc.BaseURL())
-	if !ok {
-		return badInput("--resume: no unfinished setup for %s in %s (hootwire sessions lists them)", proc.BaseURL(), st.Dir())
-	}
+// resumeFrom continues the saved setup entry: no other run may drive it
+// at the same time.
+func resumeFrom(st *store.Store, entry store.Entry, proc *setup.Procedure, say progress) error {
 	if err := st.Claim(entry.Session.ID); err != nil {
 		return fmt.Errorf("--resume: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"hootwire/internal/plain"
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
+	"hootwire/internal/store"
 	"hootwire/internal/termsafe"
 	"hootwire/oauthflow"
 	"hootwire/ui"
@@ -53,13 +54,24 @@ func startFrontEnd(ctx context.Context, o options, e Env) (frontEnd, error) {
 		st.Close()
 		return frontEnd{}, err
 	}
+	prefill := o.inputs(e.Getenv)
+	var resumeID string
+	if o.resume {
+		entry, err := chooseResume(ctx, st, o, e)
+		if err != nil {
+			closeLog()
+			st.Close()
+			return frontEnd{}, err
+		}
+		resumeID, prefill.BaseURL = entry.Session.ID, entry.Session.BaseURL
+	}
 	opener := oauthflow.Opener{Getenv: e.Getenv}
 	cfg := ui.Config{
 		Context:   ctx,
 		Store:     st,
-		Resume:    o.resume,
+		ResumeID:  resumeID,
 		API:       o.apiOptions(logger),
-		Prefill:   o.inputs(e.Getenv),
+		Prefill:   prefill,
 		NoBrowser: o.noBrowser,
 		// --allow-plain-http answers the wizard's question beforehand.
 		AllowPlainHTTP: o.allowPlainHTTP,
@@ -144,7 +156,7 @@ func ended(ctx context.Context, o options, e Env, proc *setup.Procedure, lastErr
 		return setup.ExitOK
 	}
 	if proc != nil {
-		if note := proc.StopNote(resumeCommand(o, proc.BaseURL())); note != "" {
+		if note := proc.StopNote(resumeCommand(o, store.ShortID(proc.Session().ID))); note != "" {
 			fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(note))
 		}
 	}
@@ -183,4 +195,43 @@ func listenCommand(o options, proc *setup.Procedure) string {
 		cmd += " --config-dir " + setup.ShellQuote(o.configDir)
 	}
 	return cmd
+}
+
+// chooseResume finds the setup --resume continues; with several
+// unfinished and none named, it asks which, as a list in the wizard and as
+// a numbered question in the plain prompts.
+func chooseResume(ctx context.Context, st *store.Store, o options, e Env) (store.Entry, error) {
+	if o.sandbox {
+		return store.Entry{}, badInput("--resume goes without --sandbox: sandbox setups are not saved")
+	}
+	entry, err := findResume(st, o.resumeID, o.baseURL, e)
+	var several severalToResume
+	if !errors.As(err, &several) {
+		return entry, err
+	}
+	choices := make([]ui.Choice, len(several.entries))
+	for i, en := range several.entries {
+		s := en.Session
+		choices[i] = ui.Choice{Value: s.ID, Label: fmt.Sprintf("%s  %s on %s, %s, saved %s", several.ids[s.ID], s.Name, hostOf(s.BaseURL), s.Stage,
+			s.Updated.Local().Format("2006-01-02 15:04"))}
+	}
+	title := fmt.Sprintf("%d setups are unfinished. Which one does --resume continue?", len(choices))
+	var id string
+	if o.plain || e.Getenv("TERM") == "dumb" {
+		id, err = plain.Pick(e.Stdin, e.Stderr, title, choices)
+	} else {
+		id, err = ui.Pick(ctx, e.Stdin, e.Stderr, e.Getenv("NO_COLOR") == "", title, choices)
+	}
+	if err != nil {
+		return store.Entry{}, err
+	}
+	if id == "" {
+		return store.Entry{}, fmt.Errorf("--resume: no setup was chosen: %w", context.Canceled)
+	}
+	for _, en := range several.entries {
+		if en.Session.ID == id {
+			return en, nil
+		}
+	}
+	return store.Entry{}, fmt.Errorf("--resume: the setup chosen, %s, is gone", id)
 }

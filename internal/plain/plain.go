@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -20,6 +21,7 @@ import (
 	"hootwire/internal/redact"
 	"hootwire/internal/setup"
 	"hootwire/internal/store"
+	"hootwire/internal/termsafe"
 	"hootwire/ui"
 )
 
@@ -134,6 +136,14 @@ func (r *run) redactor() *redact.Redactor {
 
 func (r *run) target() (setup.Target, error) {
 	r.header(setup.StepTarget)
+	if r.cfg.ResumeID != "" {
+		// A resumed setup knows its platform.
+		if target, err := setup.NewTarget(r.cfg.Prefill.BaseURL); err == nil {
+			target.AllowPlainHTTP = true // allowed when the setup began
+			r.p.say("Resuming a setup on %s.", target.BaseURL)
+			return target, nil
+		}
+	}
 	options := []string{"Built-in sandbox: no account, no network"}
 	for _, h := range setup.PresetHosts {
 		label := h
@@ -214,10 +224,16 @@ func (r *run) offerResume() error {
 		return nil
 	}
 	e, ok := store.Unfinished(entries, r.proc.BaseURL())
+	resuming := false
+	for _, en := range entries {
+		if r.cfg.ResumeID != "" && en.Session.ID == r.cfg.ResumeID && en.Session.BaseURL == r.proc.BaseURL() {
+			e, ok, resuming = en, true, true
+		}
+	}
 	if !ok {
 		return nil
 	}
-	if !r.cfg.Resume {
+	if !resuming {
 		r.p.say("An unfinished setup exists for this platform: %s, last saved %s.", e.Session.Describe(), e.Session.Updated.Local().Format("2006-01-02 15:04"))
 		fmt.Fprint(r.p.out, "Resume it? [Y/n]: ")
 		v, err := r.p.read(false)
@@ -361,5 +377,33 @@ func (r *run) instance() error {
 			continue
 		}
 		return nil
+	}
+}
+
+// Pick asks, as a numbered question on out, which of choices to take, and
+// returns its value, or "" when the user answers nothing.
+func Pick(in io.Reader, out io.Writer, title string, choices []ui.Choice) (string, error) {
+	fmt.Fprintln(out, termsafe.Text(title))
+	for i, c := range choices {
+		fmt.Fprintf(out, "  %d. %s\n", i+1, termsafe.Line(c.Label))
+	}
+	r := bufio.NewReader(in)
+	for {
+		fmt.Fprintf(out, "Choose 1 to %d, or press Enter to cancel: ", len(choices))
+		line, err := r.ReadString('\n')
+		v := strings.TrimSpace(line)
+		if v == "" {
+			if err != nil && err != io.EOF {
+				return "", fmt.Errorf("read the answer: %w", err)
+			}
+			return "", nil
+		}
+		if n, convErr := strconv.Atoi(v); convErr == nil && n >= 1 && n <= len(choices) {
+			return choices[n-1].Value, nil
+		}
+		fmt.Fprintf(out, "%q is not one of 1 to %d.\n", v, len(choices))
+		if err != nil {
+			return "", nil
+		}
 	}
 }

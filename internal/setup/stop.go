@@ -18,6 +18,7 @@ const (
 	ExitAPI           = 4   // the API refused
 	ExitNetwork       = 5   // network failure
 	ExitNoEvent       = 6   // no event arrived in the time given (--wait-for-event)
+	ExitIncomplete    = 7   // hootwire status: a check of the setup failed
 	ExitInterrupted   = 130 // interrupted, or quit before the end
 )
 

@@ -280,9 +280,9 @@ func resumeFrom(st *store.Store, entry store.Entry, proc *setup.Procedure, say p
 	}
 	s := entry.Session
 	if s.InstanceID != 0 {
-		say.say("resuming instance %d (%s), %s, from %s", s.InstanceID, s.Name, s.Stage, entry.Path)
+		say.say("resuming setup %s, instance %d (%s), %s, from %s", store.ShortID(s.ID), s.InstanceID, s.Name, s.Stage, entry.Path)
 	} else {
-		say.say("resuming %s from %s: its create got no clear answer, so hootwire authorizes again and looks for the instance before creating one", s.Name, entry.Path)
+		say.say("resuming setup %s (%s) from %s: its create got no clear answer, so hootwire authorizes again and looks for the instance before creating one", store.ShortID(s.ID), s.Name, entry.Path)
 	}
 	return nil
 }

@@ -441,7 +441,7 @@ func TestKilledRunResumesToOneInstance(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "resuming instance") || strings.Contains(r.stderr, "authorization URL") {
+	if !strings.Contains(r.stderr, ", instance ") || strings.Contains(r.stderr, "authorization URL") {
 		t.Errorf("resume should continue, not authorize again:\n%s", r.stderr)
 	}
 	all := s.instances()

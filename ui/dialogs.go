@@ -41,7 +41,7 @@ func (m *Model) resume(e store.Entry) {
 		m.notice, m.alert = "This saved setup cannot be resumed: "+err.Error(), true
 		return
 	}
-	m.notice, m.alert = fmt.Sprintf("Resuming %q (saved in %s): check the secrets to go on.", e.Session.Name, e.Path), false
+	m.notice, m.alert = fmt.Sprintf("Resuming setup %s, %q (saved in %s): check the secrets to go on.", store.ShortID(e.Session.ID), e.Session.Name, e.Path), false
 }
 
 // resumeNote says where a resumed setup goes on, and why.
@@ -116,13 +116,13 @@ func (m Model) quitQuestion() string {
 	s := m.proc.Session()
 	switch {
 	case !m.proc.InstanceExists() && m.proc.Saves():
-		return "Quit now? The instance is being created; hootwire saved that it sent the create, so `hootwire --resume` looks for it. (y: quit · n: stay)"
+		return fmt.Sprintf("Quit now? The instance is being created; hootwire saved that it sent the create, so `hootwire --resume %s` looks for it. (y: quit · n: stay)", store.ShortID(s.ID))
 	case !m.proc.InstanceExists():
 		return "Quit now? The instance is being created, in the sandbox, which ends with hootwire. (y: quit · n: stay)"
 	case m.proc.Target().IsSandbox():
 		return fmt.Sprintf("Quit now? Instance %d lives in the sandbox, which ends with hootwire. (y: quit · d: delete it and quit · n: stay)", s.InstanceID)
 	case !m.canDelete():
-		return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. (y: quit and keep it · n: stay)", s.InstanceID)
+		return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume %s`. (y: quit and keep it · n: stay)", s.InstanceID, store.ShortID(s.ID))
 	}
-	return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume`. (y: quit and keep it · d: delete it and quit · n: stay)", s.InstanceID)
+	return fmt.Sprintf("Quit now? Instance %d exists and its progress is saved: resume with `hootwire --resume %s`. (y: quit and keep it · d: delete it and quit · n: stay)", s.InstanceID, store.ShortID(s.ID))
 }

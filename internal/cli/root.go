@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,7 +74,7 @@ The wizard asks for any secret that is not set, in masked fields.
 	root.SetVersionTemplate("hootwire {{.Version}}\n")
 	o.registerPersistent(root.PersistentFlags())
 	o.register(root.Flags())
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.SetFlagErrorFunc(flagError)
 	root.CompletionOptions.HiddenDefaultCmd = false
 
 	root.AddCommand(
@@ -159,4 +160,17 @@ func (o *options) registerPersistent(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.jsonOut, "json", false, "print the result, or the error, as JSON on stdout (with --non-interactive for a setup)")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write every request and answer, secrets masked, to this `file` (created 0600; an existing file must be yours and private; - is standard error)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "how long one request may take (default 30s; 60s to create the instance)")
+}
+
+// singleDash finds a long flag given with one dash, which pflag reads as
+// a run of one-letter flags: -sandbox.
+var singleDash = regexp.MustCompile(`unknown shorthand flag: '.' in -([a-z][a-z-]+)`)
+
+// flagError makes a flag's error a usage error (exit 2), and says what a
+// long flag given with one dash should be.
+func flagError(_ *cobra.Command, err error) error {
+	if m := singleDash.FindStringSubmatch(err.Error()); m != nil {
+		return usageError{fmt.Sprintf("-%s: flags take two dashes, as in --%[1]s", m[1])}
+	}
+	return usageError{err.Error()}
 }

@@ -111,11 +111,10 @@ func sandboxCommand(ctx context.Context, e Env, set func(int)) *cobra.Command {
 		Use:   "sandbox [--addr 127.0.0.1:PORT]",
 		Short: "Serve the sandbox alone, to try the doc's curl commands against it",
 		Long: `Serves a stand-in for SAP Open Connectors and Hootsuite on this machine only, and prints
-its base URL and demo credentials. Every request and event delivery is logged, one line each.
-
-` + exitStatuses,
-		Args: cobra.NoArgs,
-		Run:  func(*cobra.Command, []string) { set(runSandbox(ctx, addr, autoApprove, e)) },
+its base URL and demo credentials. Every request and event delivery is logged, one line each.`,
+		Annotations: footer(exitStatuses),
+		Args:        cobra.NoArgs,
+		Run:         func(*cobra.Command, []string) { set(runSandbox(ctx, addr, autoApprove, e)) },
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:4669", "loopback `address` to listen on (port 0 picks a free one)")
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "approve the consent page at once, for scripted runs")

@@ -43,7 +43,7 @@ func (o *options) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.clientID, "client-id", "", "Hootsuite REST API client id (env HOOTSUITE_CLIENT_ID)")
 	fs.StringVar(&o.callbackURL, "callback-url", "", "API callback URL registered on the Hootsuite app (env HOOTSUITE_CALLBACK_URL; default "+setup.DefaultCallbackURL+")")
 	fs.StringVar(&o.name, "name", "", "instance name (default \""+setup.DefaultName+"\")")
-	fs.StringArrayVar(&o.tags, "tag", nil, "instance tag; repeat for more")
+	fs.StringArrayVar(&o.tags, "tag", nil, "instance `tag`; repeat for more")
 	fs.StringVar(&o.eventCallbackURL, "event-callback-url", "", "deliver events to your app's URL instead of the doc's choice")
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; show the URL to open or copy")
 	fs.BoolVar(&o.nonInteractive, "non-interactive", false, "no wizard: every input from flags and environment, progress on stderr")

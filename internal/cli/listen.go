@@ -37,14 +37,11 @@ its time, type and object, the instance, and whether its signature is valid. Wit
 whose signature is missing or wrong is answered 401 and shown in red. Ctrl+C stops it with a count.
 
 The signature key comes from ` + envSignatureKey + ` or from a saved setup (--session); without
-one, signatures are not checked.
-
-Environment:
-  ` + envSignatureKey + `  the events' signature key
+one, signatures are not checked.`,
+		Annotations: footer(`Environment:
+  `+envSignatureKey+`  the events' signature key
   HOOTWIRE_CONFIG_DIR     as --config-dir
-  NO_COLOR                no colour
-
-` + exitStatuses,
+  NO_COLOR                no colour`, exitStatuses),
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		Run: func(cmd *cobra.Command, _ []string) {

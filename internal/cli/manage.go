@@ -117,11 +117,8 @@ func deleteCommand(ctx context.Context, e Env, o *options, set func(int)) *cobra
 		Short: "Delete a saved setup's instance at the platform",
 		Long: `Deletes the instance of a saved setup at the platform, after asking (--yes answers for
 scripts), and marks the setup deleted. Its events stop. The saved setup stays, without its
-token, until hootwire sessions rm ID.
-
-` + secretsHelp + `
-
-` + exitStatuses,
+token, until hootwire sessions rm ID.`,
+		Annotations:       footer(secretsHelp, exitStatuses),
 		Args:              exactlyOneSetup,
 		ValidArgsFunction: completeSetupIDs(ctx, e, o, withInstance),
 		RunE: func(_ *cobra.Command, args []string) error {

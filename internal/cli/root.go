@@ -50,11 +50,8 @@ as a wizard, as plain prompts (--plain, or TERM=dumb), or for scripts (--non-int
   hootwire --non-interactive --json    the same procedure for scripts: inputs from flags and environment
   hootwire --resume [ID]               continue an unfinished setup (hootwire sessions lists them)
 
-The wizard asks for any secret that is not set, in masked fields.
-
-` + secretsHelp + `
-
-` + exitStatuses,
+The wizard asks for any secret that is not set, in masked fields.`,
+		Annotations:       footer(secretsHelp, exitStatuses),
 		Args:              rootArgs(&o),
 		ValidArgsFunction: completeSetupIDs(ctx, e, &o, onlyUnfinished),
 		SilenceErrors:     true,
@@ -72,6 +69,14 @@ The wizard asks for any secret that is not set, in masked fields.
 		},
 	}
 	root.SetVersionTemplate("hootwire {{.Version}}\n")
+	// Each command's environment and exit statuses close its help, after
+	// its flags.
+	const more = `{{if .HasAvailableSubCommands}}
+
+Use "`
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), more, `{{with index .Annotations "footer"}}
+
+{{.}}{{end}}`+more, 1))
 	o.registerPersistent(root.PersistentFlags())
 	o.register(root.Flags())
 	root.SetFlagErrorFunc(flagError)
@@ -173,4 +178,9 @@ func flagError(_ *cobra.Command, err error) error {
 		return usageError{fmt.Sprintf("-%s: flags take two dashes, as in --%[1]s", m[1])}
 	}
 	return usageError{err.Error()}
+}
+
+// footer is the end of a command's help: its environment, its exit statuses.
+func footer(parts ...string) map[string]string {
+	return map[string]string{"footer": strings.Join(parts, "\n\n")}
 }

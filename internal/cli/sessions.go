@@ -31,9 +31,8 @@ No secret and no token is shown.
 
   hootwire --resume ID       continues an unfinished one
   hootwire status ID         checks a finished one against the platform
-  hootwire sessions rm ID    forgets one
-
-` + exitStatuses,
+  hootwire sessions rm ID    forgets one`,
+		Annotations:       footer(exitStatuses),
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(*cobra.Command, []string) error {
@@ -51,9 +50,8 @@ setup whose instance still exists holds its token, so hootwire asks first (--yes
 scripts); hootwire delete ID deletes the instance itself.
 
 --prune removes every setup that is done, was deleted, or never got an instance, and keeps the
-unfinished ones.
-
-` + exitStatuses,
+unfinished ones.`,
+		Annotations:       footer(exitStatuses),
 		ValidArgsFunction: completeSetupIDs(ctx, e, o, anySetup),
 		RunE: func(_ *cobra.Command, args []string) error {
 			switch {

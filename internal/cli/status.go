@@ -21,11 +21,8 @@ func statusCommand(ctx context.Context, e Env, o *options, set func(int)) *cobra
 working setup needs: the instance exists and is valid, its events are enabled, its event
 callback URL is not the doc's placeholder and is what the setup chose, the webhook URL to
 register at Hootsuite, and whether its events are signed. Exit status 0 when every check
-holds, 7 when one does not.
-
-` + secretsHelp + `
-
-` + exitStatuses,
+holds, 7 when one does not.`,
+		Annotations:       footer(secretsHelp, exitStatuses),
 		Args:              exactlyOneSetup,
 		ValidArgsFunction: completeSetupIDs(ctx, e, o, anySetup),
 		RunE: func(_ *cobra.Command, args []string) error {

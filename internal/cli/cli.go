@@ -6,7 +6,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -56,6 +55,11 @@ func TakeSecretsFromEnviron() func(string) string {
 func Main(ctx context.Context, args []string, e Env) int {
 	status := setup.ExitOK
 	root := command(ctx, e, &status)
+	// A command's own errors carry their exit status; cobra's (an unknown
+	// command, a bad flag value), found before any command runs, are all
+	// about how hootwire was called.
+	ran := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { ran = true }
 	root.SetArgs(args)
 	root.SetIn(e.Stdin)
 	// Help and the version go to stdout, as gh and git print them; errors
@@ -64,13 +68,14 @@ func Main(ctx context.Context, args []string, e Env) int {
 	root.SetErr(e.Stderr)
 	if cmd, err := root.ExecuteContextC(ctx); err != nil {
 		status = setup.ExitStatus(ctx, err)
-		if !errors.Is(err, setup.ErrBadInput) {
-			// cobra's own errors (an unknown command, a bad flag value) are
-			// all about how hootwire was called.
+		if !ran {
 			status = setup.ExitUsage
 		}
-		name := cmd.CommandPath()
-		fmt.Fprintf(e.Stderr, "%s: %s\nRun '%s --help' for usage.\n", name, termsafe.Text(err.Error()), name)
+		if name := cmd.CommandPath(); status == setup.ExitUsage {
+			fmt.Fprintf(e.Stderr, "%s: %s\nRun '%s --help' for usage.\n", name, termsafe.Text(err.Error()), name)
+		} else {
+			fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(err.Error()))
+		}
 		if jsonWanted(args) {
 			writeJSONError(e.Stdout, newJSONError(err, err.Error(), status))
 		}

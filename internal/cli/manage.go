@@ -170,7 +170,7 @@ func deleteInstance(ctx context.Context, o options, ref string, yes bool, e Env)
 			return err
 		}
 		if !ok {
-			return badInput("nothing deleted")
+			return declined("nothing deleted")
 		}
 	}
 	if err := m.proc.Delete(ctx); err != nil {

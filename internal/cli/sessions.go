@@ -214,7 +214,7 @@ func removeSessions(o options, refs []string, prune, yes bool, e Env) error {
 			return err
 		}
 		if !ok {
-			return badInput("nothing removed")
+			return declined("nothing removed")
 		}
 	}
 	for _, en := range doomed {
@@ -256,3 +256,12 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
+
+// declinedError is the user's no to a question: nothing was done, and the
+// run ends as one quit before the end does (130).
+type declinedError string
+
+func (d declinedError) Error() string        { return string(d) }
+func (d declinedError) Is(target error) bool { return target == context.Canceled }
+
+func declined(what string) error { return declinedError(what + ": you said no") }

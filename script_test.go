@@ -47,6 +47,7 @@ func fetchURL() {
 // Besides testscript's own commands, a script has:
 //
 //	fault OP STATUS [TIMES]  the sandbox answers the next TIMES (default 1) OP requests with STATUS
+//	fault clear              the sandbox answers as it should again
 //	ids                      sets $ID1, $ID2, … to the saved setups' ids, oldest first
 //	instances N              asserts the sandbox holds N instances
 func TestScripts(t *testing.T) {
@@ -81,8 +82,12 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fault": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) == 1 && args[0] == "clear" {
+					sandboxOf(ts).ClearFaults()
+					return
+				}
 				if neg || len(args) < 2 {
-					ts.Fatalf("usage: fault OP STATUS [TIMES]")
+					ts.Fatalf("usage: fault OP STATUS [TIMES] | fault clear")
 				}
 				status, err := strconv.Atoi(args[1])
 				ts.Check(err)

@@ -10,10 +10,10 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
+	"hootwire/internal/buildinfo"
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
 	"hootwire/internal/termsafe"
@@ -25,6 +25,17 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Build is which hootwire this is; the zero Info means the running
+	// binary as the go command recorded it.
+	Build buildinfo.Info
+}
+
+// build is e.Build, or the running binary's when none was given.
+func (e Env) build() buildinfo.Info {
+	if e.Build.Version == "" {
+		return buildinfo.Read("", "")
+	}
+	return e.Build
 }
 
 // secretVars are read from the environment only, never from flags.
@@ -92,20 +103,6 @@ func runSetup(ctx context.Context, o options, e Env) int {
 		return runPlain(ctx, o, e)
 	}
 	return runWizard(ctx, o, e)
-}
-
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
-		}
-	}
-	return v
 }
 
 // sandboxCommand serves the sandbox alone.

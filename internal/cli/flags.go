@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"hootwire/api"
+	"hootwire/internal/buildinfo"
 	"hootwire/internal/setup"
 )
 
@@ -113,8 +114,8 @@ func orDefault(v, def string) string {
 }
 
 // apiOptions are the client's options for this run.
-func (o *options) apiOptions(debug *slog.Logger) api.Options {
-	opts := api.Options{Debug: debug, UserAgent: "hootwire/" + version()}
+func (o *options) apiOptions(debug *slog.Logger, build buildinfo.Info) api.Options {
+	opts := api.Options{Debug: debug, UserAgent: "hootwire/" + build.Version}
 	if o.timeout > 0 {
 		opts.Timeout, opts.CreateTimeout = o.timeout, o.timeout
 	}

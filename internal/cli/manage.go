@@ -68,7 +68,7 @@ func openManaged(ctx context.Context, o options, ref string, e Env) (*managed, e
 		}
 		st.Close()
 	}
-	if m.proc, err = setup.New(target, setup.Options{Saver: st, API: o.apiOptions(logger)}); err != nil {
+	if m.proc, err = setup.New(target, setup.Options{Saver: st, API: o.apiOptions(logger, e.build())}); err != nil {
 		return fail(err)
 	}
 	if err := m.proc.SetAccount(acct); err != nil {

@@ -56,7 +56,7 @@ The wizard asks for any secret that is not set, in masked fields.`,
 		ValidArgsFunction: completeSetupIDs(ctx, e, &o, onlyUnfinished),
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		Version:           version(),
+		Version:           e.build().String(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.resumeID = args[0]
@@ -68,7 +68,7 @@ The wizard asks for any secret that is not set, in masked fields.`,
 			return nil
 		},
 	}
-	root.SetVersionTemplate("hootwire {{.Version}}\n")
+	root.SetVersionTemplate("{{.Version}}\n")
 	// Each command's environment and exit statuses close its help, after
 	// its flags.
 	const more = `{{if .HasAvailableSubCommands}}
@@ -92,7 +92,7 @@ Use "`
 			Use:   "version",
 			Short: "Print the version and how this binary was built",
 			Args:  cobra.NoArgs,
-			Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "hootwire", version()) },
+			Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), e.build()) },
 		},
 	)
 	for _, c := range root.Commands() {

@@ -195,7 +195,7 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress, 
 			say.say("--debug-log: %v", lerr)
 		}
 	}()
-	proc, err := setup.New(target, setup.Options{Saver: st, API: o.apiOptions(logger)})
+	proc, err := setup.New(target, setup.Options{Saver: st, API: o.apiOptions(logger, e.build())})
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func status(ctx context.Context, o options, ref string, e Env) (bool, error) {
 		return false, err
 	}
 	defer closeLog()
-	report, err := setup.Check(ctx, target, s, acct, setup.CheckOptions{API: o.apiOptions(logger), Ref: id})
+	report, err := setup.Check(ctx, target, s, acct, setup.CheckOptions{API: o.apiOptions(logger, e.build()), Ref: id})
 	if err != nil {
 		return false, err
 	}

@@ -70,7 +70,7 @@ func startFrontEnd(ctx context.Context, o options, e Env) (frontEnd, error) {
 		Context:   ctx,
 		Store:     st,
 		ResumeID:  resumeID,
-		API:       o.apiOptions(logger),
+		API:       o.apiOptions(logger, e.build()),
 		Prefill:   prefill,
 		NoBrowser: o.noBrowser,
 		// --allow-plain-http answers the wizard's question beforehand.

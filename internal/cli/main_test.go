@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"hootwire/internal/buildinfo"
 	"hootwire/internal/sandbox"
 	"hootwire/internal/setup"
 )
@@ -265,6 +266,20 @@ func TestHelpOffersNoSecretFlag(t *testing.T) {
 		l := strings.TrimSpace(line)
 		if strings.HasPrefix(l, "-") && strings.Contains(strings.ToLower(strings.Fields(l)[0]), "secret") {
 			t.Errorf("--help offers a secret flag: %q", l)
+		}
+	}
+}
+
+// TestVersionSaysWhichBuild: a release's version, commit and date reach
+// --version and hootwire version alike.
+func TestVersionSaysWhichBuild(t *testing.T) {
+	build := buildinfo.Info{Version: "v1.2.3", Commit: "0123456789abcdef0123", Date: "2026-12-02T08:00:00Z", GoVersion: "go1.27.3", OS: "linux", Arch: "arm64"}
+	want := "hootwire v1.2.3 (commit 0123456789ab, built 2026-12-02T08:00:00Z, go1.27.3 linux/arm64)\n"
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		var stdout bytes.Buffer
+		code := Main(context.Background(), args, Env{Stdout: &stdout, Stderr: io.Discard, Getenv: func(string) string { return "" }, Build: build})
+		if code != 0 || stdout.String() != want {
+			t.Errorf("%v: exit %d, %q; want %q", args, code, stdout.String(), want)
 		}
 	}
 }

@@ -2,6 +2,8 @@ module hootwire
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	charm.land/bubbles/v2 v2.2.1
 	charm.land/bubbletea/v2 v2.1.1

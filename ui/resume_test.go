@@ -33,7 +33,7 @@ func TestResumeOfferContinuesTheSavedSetup(t *testing.T) {
 	d := newDriver(t, e, 100, 30)
 	d.until("the saved setups", func(m Model) bool { return m.sessions != nil })
 	d.press("enter")
-	d.shows(`An unfinished setup exists for this platform: instance 427236 ("Hootsuite webhooks"), created`)
+	d.shows(`An unfinished setup exists for this platform: setup ` + savedID(t, e)[:6] + `, instance 427236 ("Hootsuite webhooks"), created`)
 	d.press("y")
 	d.shows("Resuming")
 	d.press("enter")

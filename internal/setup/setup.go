@@ -95,12 +95,24 @@ func (s Session) Unfinished() bool {
 	return (s.Stage >= StageCreated || s.CreateSent) && s.Stage < StagePatched
 }
 
+// ShortIDLen is how many characters of its id name a setup to a person.
+const ShortIDLen = 6
+
+// ShortID is the beginning of the session's id that a person reads and
+// types (hootwire --resume ID, hootwire status ID).
+func (s Session) ShortID() string {
+	if len(s.ID) <= ShortIDLen {
+		return s.ID
+	}
+	return s.ID[:ShortIDLen]
+}
+
 // Describe names a saved setup for a person choosing whether to resume it.
 func (s Session) Describe() string {
 	if s.InstanceID == 0 {
-		return fmt.Sprintf("%q, whose create got no clear answer (the instance may exist)", s.Name)
+		return fmt.Sprintf("setup %s, %q, whose create got no clear answer (the instance may exist)", s.ShortID(), s.Name)
 	}
-	return fmt.Sprintf("instance %d (%q), %s", s.InstanceID, s.Name, s.Stage)
+	return fmt.Sprintf("setup %s, instance %d (%q), %s", s.ShortID(), s.InstanceID, s.Name, s.Stage)
 }
 
 // Saver keeps a Session somewhere durable. Save is called after every step

@@ -14,7 +14,7 @@ import (
 
 // ShortLen is how many characters of a session id a person is shown: 6 hex
 // characters tell some 16 million setups apart, far more than anyone keeps.
-const ShortLen = 6
+const ShortLen = setup.ShortIDLen
 
 // MinRefLen is the shortest prefix Find takes: shorter ones match too much
 // to be worth a guess.
@@ -22,12 +22,7 @@ const MinRefLen = 4
 
 // ShortID is the first ShortLen characters of a session id, as a person
 // reads and types it.
-func ShortID(id string) string {
-	if len(id) <= ShortLen {
-		return id
-	}
-	return id[:ShortLen]
-}
+func ShortID(id string) string { return setup.Session{ID: id}.ShortID() }
 
 // DisplayIDs gives each entry's session id the shortest form of at least
 // ShortLen characters that no other entry's id starts with, so two setups

@@ -89,16 +89,11 @@ func listed(s setup.Session) bool {
 }
 
 func listSessions(o options, all bool, e Env) error {
-	st, err := openStore(o, e.Getenv)
-	if err != nil {
-		return badInput("%v", err)
-	}
-	defer st.Close()
-	entries, err := listEntries(st, e)
+	st, entries, ids, err := openSaved(o, e)
 	if err != nil {
 		return err
 	}
-	ids := store.DisplayIDs(entries)
+	defer st.Close()
 	var shown []store.Entry
 	for _, en := range entries {
 		if all || listed(en.Session) {
@@ -152,6 +147,21 @@ func writeSessionTable(w io.Writer, entries []store.Entry, ids map[string]string
 	tw.Flush()
 }
 
+// openSaved opens the store and lists its setups, with the ids a person
+// is shown; the caller closes the store.
+func openSaved(o options, e Env) (*store.Store, []store.Entry, map[string]string, error) {
+	st, err := openStore(o, e.Getenv)
+	if err != nil {
+		return nil, nil, nil, badInput("%v", err)
+	}
+	entries, err := listEntries(st, e)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return st, entries, store.DisplayIDs(entries), nil
+}
+
 // listEntries lists the saved setups, reporting on stderr the files set
 // aside as unreadable.
 func listEntries(st *store.Store, e Env) ([]store.Entry, error) {
@@ -166,16 +176,11 @@ func listEntries(st *store.Store, e Env) ([]store.Entry, error) {
 }
 
 func removeSessions(o options, refs []string, prune, yes bool, e Env) error {
-	st, err := openStore(o, e.Getenv)
-	if err != nil {
-		return badInput("%v", err)
-	}
-	defer st.Close()
-	entries, err := listEntries(st, e)
+	st, entries, ids, err := openSaved(o, e)
 	if err != nil {
 		return err
 	}
-	ids := store.DisplayIDs(entries)
+	defer st.Close()
 	var doomed []store.Entry
 	if prune {
 		for _, en := range entries {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"hootwire/internal/setup"
-	"hootwire/internal/store"
 	"hootwire/internal/termsafe"
 )
 
@@ -37,13 +36,8 @@ holds, 7 when one does not.`,
 
 // status prints the setup's checklist, and reports whether it all holds.
 func status(ctx context.Context, o options, ref string, e Env) (bool, error) {
-	st, err := openStore(o, e.Getenv)
+	st, _, ids, err := openSaved(o, e)
 	if err != nil {
-		return false, badInput("%v", err)
-	}
-	entries, err := listEntries(st, e)
-	if err != nil {
-		st.Close()
 		return false, err
 	}
 	entry, err := st.Find(ref)
@@ -52,7 +46,7 @@ func status(ctx context.Context, o options, ref string, e Env) (bool, error) {
 		return false, err
 	}
 	s := entry.Session
-	id := store.DisplayIDs(entries)[s.ID]
+	id := ids[s.ID]
 	var acct setup.Account
 	if s.InstanceID != 0 {
 		// A setup with no instance is judged without asking the platform.

@@ -16,12 +16,5 @@ func (p *Procedure) Open(s Session) error {
 	case s.BaseURL != p.target.BaseURL:
 		return fmt.Errorf("open the saved setup: it is on %s, not %s", s.BaseURL, p.target.BaseURL)
 	}
-	p.red.Add(s.Token, s.SignatureKey)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s.Tags = append([]string(nil), s.Tags...)
-	p.session = s
-	p.instanceSet, p.appSet, p.auth, p.code = true, false, nil, ""
-	p.resumed = true
-	return nil
+	return p.load(s, "open the saved setup")
 }

@@ -300,11 +300,18 @@ func (p *Procedure) Resume(s Session) error {
 	case s.Stage >= StageCreated && (s.InstanceID == 0 || s.Token == ""):
 		return errors.New("resume: the saved setup says the instance exists but has no id or token")
 	}
+	return p.load(s, "resume")
+}
+
+// load makes s this setup's session, for Resume and Open (what says which
+// in an error): its secrets are masked from then on. A setup that sent a
+// create of its own keeps it.
+func (p *Procedure) load(s Session, what string) error {
 	p.red.Add(s.Token, s.SignatureKey)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.session.CreateSent || p.session.Stage > StageNew {
-		return errors.New("resume: this setup has already sent a create of its own")
+		return fmt.Errorf("%s: this setup has already sent a create of its own", what)
 	}
 	s.Tags = append([]string(nil), s.Tags...)
 	p.session = s

@@ -251,7 +251,7 @@ func (r *run) offerResume() error {
 		r.p.say("This saved setup cannot be resumed: %v. Starting a new one.", err)
 		return nil
 	}
-	r.p.say("Resuming %q, saved in %s.", e.Session.Name, e.Path)
+	r.p.say("Resuming setup %s, %q, saved in %s.", e.Session.ShortID(), e.Session.Name, e.Path)
 	return nil
 }
 

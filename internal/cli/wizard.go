@@ -226,7 +226,7 @@ func chooseResume(ctx context.Context, st *store.Store, o options, e Env) (store
 		return store.Entry{}, err
 	}
 	if id == "" {
-		return store.Entry{}, fmt.Errorf("--resume: no setup was chosen: %w", context.Canceled)
+		return store.Entry{}, declinedError("--resume: no setup was chosen")
 	}
 	for _, en := range several.entries {
 		if en.Session.ID == id {

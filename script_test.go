@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"sort"
 	"strconv"
 	"testing"
@@ -48,6 +50,7 @@ func fetchURL() {
 //
 //	fault OP STATUS [TIMES]  the sandbox answers the next TIMES (default 1) OP requests with STATUS
 //	fault clear              the sandbox answers as it should again
+//	exits N PROGRAM [ARGS]   runs PROGRAM as exec does, and asserts it exits N
 //	ids                      sets $ID1, $ID2, … to the saved setups' ids, oldest first
 //	instances N              asserts the sandbox holds N instances
 func TestScripts(t *testing.T) {
@@ -97,6 +100,23 @@ func TestScripts(t *testing.T) {
 					ts.Check(err)
 				}
 				sandboxOf(ts).InjectFault(sandbox.Fault{Op: sandbox.Op(args[0]), Status: status, Times: times})
+			},
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits STATUS PROGRAM [ARGS...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				got := 0
+				var exitErr *exec.ExitError
+				if err := ts.Exec(args[1], args[2:]...); errors.As(err, &exitErr) {
+					got = exitErr.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%s: %v", args[1], err)
+				}
+				if got != want {
+					ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+				}
 			},
 			"ids": func(ts *testscript.TestScript, neg bool, args []string) {
 				st, err := store.Open(ts.Getenv("HOOTWIRE_CONFIG_DIR"))

@@ -82,7 +82,7 @@ func Main(ctx context.Context, args []string, e Env) int {
 		if !ran {
 			status = setup.ExitUsage
 		}
-		if name := cmd.CommandPath(); status == setup.ExitUsage {
+		if name := cmd.CommandPath(); !ran {
 			fmt.Fprintf(e.Stderr, "%s: %s\nRun '%s --help' for usage.\n", name, termsafe.Text(err.Error()), name)
 		} else {
 			fmt.Fprintf(e.Stderr, "hootwire: %s\n", termsafe.Text(err.Error()))

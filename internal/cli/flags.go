@@ -63,6 +63,8 @@ func (o *options) check() error {
 	switch {
 	case o.jsonOut && !o.nonInteractive:
 		return badInput("%s", "--json goes with --non-interactive")
+	case o.resume && o.sandbox:
+		return badInput("%s", "--resume goes without --sandbox: sandbox setups are not saved, so there is none to resume")
 	case o.plain && o.nonInteractive:
 		return badInput("%s", "--plain is the wizard as prompts; --non-interactive asks nothing: give one of them")
 	case o.code != "" && o.code != "-":

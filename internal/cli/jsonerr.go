@@ -19,6 +19,16 @@ type jsonError struct {
 	ExitStatus int    `json:"exit_status"`          // the process's exit status too
 	RequestID  string `json:"request_id,omitempty"` // the platform's, for its support
 	Resume     string `json:"resume,omitempty"`     // the command that goes on, when one does
+	// Instance is an instance created but not saved: its id and token
+	// are nowhere else.
+	Instance *jsonInstance `json:"instance,omitempty"`
+}
+
+// jsonInstance is an instance a failed run made and could not save.
+type jsonInstance struct {
+	ID      int64  `json:"id"`
+	Token   string `json:"token"`
+	BaseURL string `json:"base_url"`
 }
 
 // newJSONError describes err; message is err's text as the user sees it

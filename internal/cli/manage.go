@@ -155,8 +155,10 @@ func deleteInstance(ctx context.Context, o options, ref string, yes bool, e Env)
 	case s.Stage >= setup.StageDeleted:
 		fmt.Fprintf(e.Stderr, "hootwire: the instance of setup %s (%s) was deleted already.\n", store.ShortID(s.ID), termsafe.Line(s.Name))
 		return nil
+	case s.InstanceID == 0 && s.CreateSent:
+		return badInput("setup %s (%s) has no instance id: its create got no clear answer; hootwire --resume %[1]s looks for the instance first", store.ShortID(s.ID), s.Name)
 	case s.InstanceID == 0:
-		return badInput("setup %s (%s) has no instance to delete: its create got no clear answer; hootwire --resume %[1]s looks for the instance first", store.ShortID(s.ID), s.Name)
+		return badInput("setup %s (%s) was never created: there is nothing to delete (hootwire sessions rm %[1]s forgets it)", store.ShortID(s.ID), s.Name)
 	}
 	m, err := openManaged(ctx, o, ref, e)
 	if err != nil {
@@ -165,7 +167,7 @@ func deleteInstance(ctx context.Context, o options, ref string, yes bool, e Env)
 	defer m.close()
 	if !yes {
 		q := fmt.Sprintf("Delete instance %d (%s) at %s? Its events stop, and this cannot be undone.", s.InstanceID, termsafe.Line(s.Name), hostOf(s.BaseURL))
-		ok, err := confirm(e, q, "--yes")
+		ok, err := confirm(e, q, fmt.Sprintf("deleting instance %d", s.InstanceID), "--yes")
 		if err != nil {
 			return err
 		}
@@ -174,7 +176,7 @@ func deleteInstance(ctx context.Context, o options, ref string, yes bool, e Env)
 		}
 	}
 	if err := m.proc.Delete(ctx); err != nil {
-		return fmt.Errorf("delete instance %d: %w", s.InstanceID, err)
+		return err
 	}
 	fmt.Fprintf(e.Stderr, "hootwire: deleted instance %d (%s) at %s; setup %s is marked deleted (hootwire sessions rm %[4]s forgets it).\n",
 		s.InstanceID, termsafe.Line(s.Name), hostOf(s.BaseURL), m.id)

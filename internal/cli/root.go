@@ -16,6 +16,7 @@ import (
 // exitStatuses is the table of exit statuses every command's help shows.
 const exitStatuses = `Exit status:
   0    done
+  1    anything else (a file hootwire could not write, say)
   2    bad usage or input (a missing input, a saved setup that cannot be used)
   3    authorization denied or timed out
   4    the API refused, or answered what hootwire cannot use

@@ -133,7 +133,7 @@ func runScripted(ctx context.Context, o options, e Env) int {
 		say.text(msg)
 		if o.jsonOut {
 			je := newJSONError(err, msg, status)
-			je.Step, je.Resume = at.step, at.resume
+			je.Step, je.Resume, je.Instance = at.step, at.resume, at.instance
 			writeJSONError(e.Stdout, je)
 		}
 	}
@@ -142,8 +142,9 @@ func runScripted(ctx context.Context, o options, e Env) int {
 
 // failure is what the scripted mode knows of where it failed, for --json.
 type failure struct {
-	step   string // the step under way
-	resume string // the command that goes on, when the setup can be resumed
+	step     string        // the step under way
+	resume   string        // the command that goes on, when the setup can be resumed
+	instance *jsonInstance // an instance made but not saved: only the script holds it now
 }
 
 // scripted is the procedure as a loop over its next step.
@@ -205,7 +206,7 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress, 
 	defer func() {
 		if err != nil {
 			resume := resumeCommand(o, store.ShortID(proc.Session().ID))
-			if s := proc.Session(); proc.Saves() && !proc.Target().IsSandbox() && s.Unfinished() {
+			if s := proc.Session(); proc.Saves() && !proc.Target().IsSandbox() && s.Unfinished() && !errors.Is(err, setup.ErrNotSaved) {
 				at.resume = resume
 			}
 			if note := proc.StopNote(resume); note != "" {
@@ -245,7 +246,7 @@ func scripted(ctx context.Context, o options, e Env, code string, say progress, 
 			}
 			err = authorizeScripted(ctx, proc, o, e, say)
 		case setup.StepCreate:
-			err = createScripted(ctx, proc, o, e, say)
+			err = createScripted(ctx, proc, o, e, say, at)
 		case setup.StepRegister:
 			say.say("webhook URL to register on the Hootsuite app: %s", proc.WebhookURL())
 			for i, step := range proc.RegisterSteps() {
@@ -281,8 +282,10 @@ func resumeFrom(st *store.Store, entry store.Entry, proc *setup.Procedure, say p
 	s := entry.Session
 	if s.InstanceID != 0 {
 		say.say("resuming setup %s, instance %d (%s), %s, from %s", store.ShortID(s.ID), s.InstanceID, s.Name, s.Stage, entry.Path)
-	} else {
+	} else if s.CreateSent {
 		say.say("resuming setup %s (%s) from %s: its create got no clear answer, so hootwire authorizes again and looks for the instance before creating one", store.ShortID(s.ID), s.Name, entry.Path)
+	} else {
+		say.say("resuming setup %s (%s) from %s: it was never created, so hootwire goes on from the authorization", store.ShortID(s.ID), s.Name, entry.Path)
 	}
 	return nil
 }
@@ -340,16 +343,14 @@ func openBrowser(ctx context.Context, a *setup.Authorization, e Env) error {
 }
 
 // createScripted sends the create and says what came of it.
-func createScripted(ctx context.Context, proc *setup.Procedure, o options, e Env, say progress) error {
+func createScripted(ctx context.Context, proc *setup.Procedure, o options, e Env, say progress, at *failure) error {
 	inst, err := proc.Create(ctx)
 	if errors.Is(err, setup.ErrNotSaved) {
 		// The instance exists but could not be saved. With --json its id
-		// and token go to stdout, the channel a script reads them from;
-		// otherwise the token stays off the screen (the stop note says how
-		// to read it back).
-		if o.jsonOut {
-			json.NewEncoder(e.Stdout).Encode(map[string]any{"id": inst.ID, "token": inst.Token, "base_url": proc.BaseURL()})
-		}
+		// and token go into the error object on stdout, the channel a
+		// script reads them from; otherwise the token stays off the screen
+		// (the stop note says how to read it back).
+		at.instance = &jsonInstance{ID: inst.ID, Token: inst.Token, BaseURL: proc.BaseURL()}
 		return err
 	}
 	if err != nil {

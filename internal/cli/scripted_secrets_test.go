@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,6 +96,27 @@ func TestUnsavedInstanceKeepsItsTokenOffTheScreen(t *testing.T) {
 			}
 			if jsonOut != strings.Contains(stdout.String(), token) {
 				t.Errorf("--json %v, stdout %q: the token belongs on stdout exactly when --json is given", jsonOut, stdout.String())
+			}
+			if jsonOut {
+				// One object, which a script reads whole: the error, with
+				// the instance only it now holds, and no resume command.
+				var got struct {
+					Error struct {
+						ExitStatus int    `json:"exit_status"`
+						Resume     string `json:"resume"`
+						Instance   struct {
+							ID    int64  `json:"id"`
+							Token string `json:"token"`
+						} `json:"instance"`
+					} `json:"error"`
+				}
+				dec := json.NewDecoder(strings.NewReader(stdout.String()))
+				if err := dec.Decode(&got); err != nil || dec.More() {
+					t.Errorf("stdout is not one JSON object (%v):\n%s", err, stdout.String())
+				}
+				if got.Error.Instance.Token != token || got.Error.Instance.ID != all[0].ID || got.Error.ExitStatus != code || got.Error.Resume != "" {
+					t.Errorf("the error object %+v, want the instance %d with its token, exit %d, no resume", got.Error, all[0].ID, code)
+				}
 			}
 			if !jsonOut && !strings.Contains(stderr.String(), "GET "+sb.BaseURL+"/instances/") {
 				t.Errorf("no word of how to read the token back:\n%s", stderr.String())

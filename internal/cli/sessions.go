@@ -207,14 +207,18 @@ func removeSessions(o options, refs []string, prune, yes bool, e Env) error {
 	}
 	var live []store.Entry
 	for _, en := range doomed {
-		if withInstance(en.Session) {
+		// A create with no clear answer may have made an instance, which
+		// only this record's --resume can find.
+		if s := en.Session; withInstance(s) || (s.CreateSent && s.InstanceID == 0) {
 			live = append(live, en)
 		}
 	}
 	if len(live) > 0 && !yes {
-		fmt.Fprintf(e.Stderr, "These setups hold the token of an instance that still exists; removing them forgets it\n(the instance stays: hootwire delete ID deletes it at the platform):\n")
+		fmt.Fprintf(e.Stderr, "These setups hold the token of an instance that still exists, or may have one (a create with no\n"+
+			"clear answer, which hootwire --resume ID looks for); removing them forgets it. The instance stays:\n"+
+			"hootwire delete ID deletes it at the platform.\n")
 		writeSessionTable(e.Stderr, live, ids)
-		ok, err := confirm(e, "Remove them?", "--yes")
+		ok, err := confirm(e, "Remove them?", "removing them", "--yes")
 		if err != nil {
 			return err
 		}
@@ -234,9 +238,9 @@ func removeSessions(o options, refs []string, prune, yes bool, e Env) error {
 // confirm asks a yes/no question on stderr and reads the answer from a
 // terminal; without one it refuses, naming the flag that answers for
 // scripts.
-func confirm(e Env, question, yesFlag string) (bool, error) {
+func confirm(e Env, question, action, yesFlag string) (bool, error) {
 	if !isTerminal(e.Stdin) {
-		return false, badInput("%s needs an answer and there is no terminal to ask: give %s", strings.TrimSuffix(question, "?"), yesFlag)
+		return false, badInput("%s needs a yes, and there is no terminal to ask: give %s", action, yesFlag)
 	}
 	fmt.Fprintf(e.Stderr, "%s [y/N]: ", question)
 	line, err := bufio.NewReader(e.Stdin).ReadString('\n')

@@ -130,7 +130,8 @@ func withInstance(s setup.Session) bool {
 // each with its name and state, for shells that show descriptions.
 func completeSetupIDs(ctx context.Context, e Env, o *options, filter setupFilter) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if cmd == cmd.Root() && !o.resume {
+		// Every command that takes an id takes one.
+		if len(args) > 0 && cmd.Name() != "rm" || cmd == cmd.Root() && !o.resume {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		st, err := openStore(*o, e.Getenv)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -228,6 +229,11 @@ func removeSessions(o options, refs []string, prune, yes bool, e Env) error {
 	}
 	for _, en := range doomed {
 		if err := st.Remove(en.Session.ID); err != nil {
+			if prune && errors.Is(err, setup.ErrBadInput) {
+				// Held by a run: pruning goes on with the others.
+				fmt.Fprintf(e.Stderr, "hootwire: kept setup %s: %s\n", ids[en.Session.ID], termsafe.Line(err.Error()))
+				continue
+			}
 			return fmt.Errorf("remove setup %s: %w", ids[en.Session.ID], err)
 		}
 		fmt.Fprintf(e.Stderr, "hootwire: removed setup %s (%s).\n", ids[en.Session.ID], termsafe.Line(en.Session.Name))

@@ -241,7 +241,7 @@ func (c checker) notCreated() StatusCheck {
 func (c checker) deleted() StatusCheck {
 	what := "was deleted at the platform"
 	if c.s.Stage == StageDeleted {
-		what = "is gone: hootwire deleted it when the setup was abandoned"
+		what = "is gone: hootwire deleted it (hootwire delete, or the wizard's delete on quitting)"
 	}
 	return c.check(StatusInstanceExists, CheckFailed,
 		fmt.Sprintf("instance %d %s; hootwire sessions rm %s forgets the saved setup", c.s.InstanceID, what, c.ref))

@@ -277,7 +277,7 @@ func TestStatusOfASetupAbandonedByHootwire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := detail(t, r, StatusInstanceExists); !strings.Contains(d, "hootwire deleted it when the setup was abandoned") {
+	if d := detail(t, r, StatusInstanceExists); !strings.Contains(d, "is gone: hootwire deleted it (hootwire delete") {
 		t.Errorf("instance_exists = %q", d)
 	}
 }

@@ -60,8 +60,9 @@ func OpenAppend(path string) (*os.File, error) {
 	return openAppend(path)
 }
 
-// kind names what a file is, for a message.
-func kind(m fs.FileMode) string {
+// Kind names what a file is, for a message: "a symbolic link", "a
+// directory", "a device", "a regular file".
+func Kind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeSymlink != 0:
 		return "a symbolic link"
@@ -88,7 +89,7 @@ func refuseNotRegular(path string, m fs.FileMode) error {
 			return refuse("%s is a symbolic link (to %s); hootwire writes through no link: give the path of the file itself, or of a new file", path, to)
 		}
 	}
-	return refuse("%s is %s, not a regular file; give the path of a regular file of your own, or of a new one", path, kind(m))
+	return refuse("%s is %s, not a regular file; give the path of a regular file of your own, or of a new one", path, Kind(m))
 }
 
 // Log is an io.Writer for a log that must not fail unseen: it remembers

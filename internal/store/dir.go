@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"hootwire/internal/privfile"
 )
 
 // dirRole says which of the store's directories a check is about, for its
@@ -43,26 +45,7 @@ func refuseKind(path string, role dirRole, info fs.FileInfo) error {
 	case info.Mode()&fs.ModeIrregular != 0:
 		return fmt.Errorf("%s %s is a link or mount point of a kind hootwire does not follow (a junction, say): give the directory itself, or %s", role, path, role.fix(path))
 	case !info.IsDir():
-		return fmt.Errorf("%s %s is %s, not a directory: %s", role, path, kind(info.Mode()), role.fix(path))
+		return fmt.Errorf("%s %s is %s, not a directory: %s", role, path, privfile.Kind(info.Mode()), role.fix(path))
 	}
 	return nil
-}
-
-// kind names what a file is, for a message.
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsRegular():
-		return "a file"
-	}
-	return "not a regular file"
 }

@@ -5,6 +5,8 @@ package store
 import (
 	"fmt"
 	"os"
+
+	"hootwire/internal/privfile"
 )
 
 // noFollow: no such open flag here; links are refused by checkDir instead.
@@ -30,7 +32,7 @@ func readOwnFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("it is %s, not a regular file", kind(info.Mode()))
+		return nil, fmt.Errorf("it is %s, not a regular file", privfile.Kind(info.Mode()))
 	}
 	return os.ReadFile(path)
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"syscall"
+
+	"hootwire/internal/privfile"
 )
 
 // noFollow makes an open fail on a symbolic link.
@@ -36,7 +38,7 @@ func checkDir(path string, role dirRole, own bool) error {
 		return fmt.Errorf("check %s %s: %w", role, path, err)
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("%s %s changed while it was checked, and is now %s: %s", role, path, kind(info.Mode()), role.fix(path))
+		return fmt.Errorf("%s %s changed while it was checked, and is now %s: %s", role, path, privfile.Kind(info.Mode()), role.fix(path))
 	}
 	if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
 		return fmt.Errorf("%s %s belongs to another user (uid %d; you are uid %d); hootwire keeps the instance token only in directories of your own, and changes nothing it does not own: %s", role, path, st.Uid, os.Geteuid(), role.fix(path))
@@ -74,7 +76,7 @@ func readOwnFile(path string) ([]byte, error) {
 	st, ok := info.Sys().(*syscall.Stat_t)
 	switch {
 	case !info.Mode().IsRegular():
-		return nil, fmt.Errorf("it is %s, not a regular file", kind(info.Mode()))
+		return nil, fmt.Errorf("it is %s, not a regular file", privfile.Kind(info.Mode()))
 	case ok && int(st.Uid) != os.Geteuid():
 		return nil, fmt.Errorf("it belongs to another user (uid %d)", st.Uid)
 	case info.Mode().Perm()&0o022 != 0:
